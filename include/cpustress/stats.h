@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Per-CPU counters and the rates derived from them, one layout for the
+ * kernel engine and the user-space engine.
+ *
+ * Counters only grow; a measurement window is the difference of two
+ * snapshots, never a reset, so the single writer (the CPU's worker) and any
+ * number of readers need no lock between them.
+ *
+ * Freestanding: no libc, no kernel API beyond the __u64/__u32 types.
+ */
+#ifndef CPUSTRESS_STATS_H
+#define CPUSTRESS_STATS_H
+
+#include <linux/types.h>
+#ifdef __KERNEL__
+#include <linux/math64.h>
+#endif
+#include "hist.h"
+
+#define CS_NSEC_PER_SEC		1000000000ULL
+
+/**
+ * struct cs_cpu_stats - cumulative counters of one CPU's worker
+ * @elements: work-unit elements processed
+ * @units: whole units completed
+ * @busy_ns: time spent in the working part of the duty cycle
+ * @sleep_ns: time spent sleeping in the idle part
+ * @steal_ns: steal time of the CPU while its worker ran
+ * @wait_ns: time the worker waited runnable on the run queue
+ * @nivcsw: involuntary context switches of the worker
+ * @irqs: hardware interrupts on the CPU while its worker ran
+ * @unit_max_ns: the longest unit so far
+ * @selfcheck_errors: test-vector mismatches seen at worker start
+ * @hist: unit durations (busy time per unit), see hist.h
+ */
+struct cs_cpu_stats {
+	__u64 elements;
+	__u64 units;
+	__u64 busy_ns;
+	__u64 sleep_ns;
+	__u64 steal_ns;
+	__u64 wait_ns;
+	__u64 nivcsw;
+	__u64 irqs;
+	__u64 unit_max_ns;
+	__u64 selfcheck_errors;
+	__u64 hist[CS_HIST_BUCKETS];
+};
+
+/**
+ * struct cs_cpu_rate - one CPU over one sampling interval
+ * @ops_milli: work units per second, in thousandths
+ * @busy_pm: busy time, per mille of the interval
+ * @steal_pm: steal time, per mille of the interval
+ * @wait_pm: run-queue wait, per mille of the interval
+ * @irqs_ps: interrupts per second
+ * @nivcsw_ps: involuntary switches per second
+ * @p50_ns: median unit duration
+ * @p90_ns: 90th percentile unit duration
+ * @p99_ns: 99th percentile unit duration
+ * @max_ns: upper bound of the longest unit in the interval
+ */
+struct cs_cpu_rate {
+	__u64 ops_milli;
+	__u32 busy_pm;
+	__u32 steal_pm;
+	__u32 wait_pm;
+	__u32 irqs_ps;
+	__u32 nivcsw_ps;
+	__u64 p50_ns;
+	__u64 p90_ns;
+	__u64 p99_ns;
+	__u64 max_ns;
+};
+
+/* a * b / c without intermediate overflow; c must not be 0. */
+static inline __u64 cs_mul_div(__u64 a, __u64 b, __u64 c)
+{
+#ifdef __KERNEL__
+	return mul_u64_u64_div_u64(a, b, c);
+#else
+	return (__u64)((__uint128_t)a * b / c);
+#endif
+}
+
+static inline __u32 cs_per_mille(__u64 part, __u64 whole)
+{
+	__u64 pm = cs_mul_div(part, 1000, whole);
+
+	return pm > 1000 ? 1000 : (__u32)pm;
+}
+
+/**
+ * cs_rate_compute() - rates of one CPU between two snapshots
+ * @prev: counters at the start of the interval
+ * @cur: counters at its end
+ * @dt_ns: length of the interval, not 0
+ * @elems_per_unit: elements in one work unit, not 0
+ * @r: the result
+ */
+static inline void cs_rate_compute(const struct cs_cpu_stats *prev,
+				   const struct cs_cpu_stats *cur,
+				   __u64 dt_ns, __u64 elems_per_unit,
+				   struct cs_cpu_rate *r)
+{
+	__u64 d_elem = cur->elements - prev->elements;
+
+	r->ops_milli = cs_mul_div(d_elem, 1000 * CS_NSEC_PER_SEC,
+				  dt_ns * elems_per_unit);
+	r->busy_pm = cs_per_mille(cur->busy_ns - prev->busy_ns, dt_ns);
+	r->steal_pm = cs_per_mille(cur->steal_ns - prev->steal_ns, dt_ns);
+	r->wait_pm = cs_per_mille(cur->wait_ns - prev->wait_ns, dt_ns);
+	r->irqs_ps = (__u32)cs_mul_div(cur->irqs - prev->irqs,
+				       CS_NSEC_PER_SEC, dt_ns);
+	r->nivcsw_ps = (__u32)cs_mul_div(cur->nivcsw - prev->nivcsw,
+					 CS_NSEC_PER_SEC, dt_ns);
+	r->p50_ns = cs_hist_percentile(cur->hist, prev->hist, 5000,
+				       cur->unit_max_ns);
+	r->p90_ns = cs_hist_percentile(cur->hist, prev->hist, 9000,
+				       cur->unit_max_ns);
+	r->p99_ns = cs_hist_percentile(cur->hist, prev->hist, 9900,
+				       cur->unit_max_ns);
+	r->max_ns = cs_hist_percentile(cur->hist, prev->hist, 10000,
+				       cur->unit_max_ns);
+}
+
+/* Units per second, rounded to the nearest integer. */
+static inline __u64 cs_rate_ops(const struct cs_cpu_rate *r)
+{
+	return (r->ops_milli + 500) / 1000;
+}
+
+#endif /* CPUSTRESS_STATS_H */

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cpustress: internal interfaces between the module's parts.
+ *
+ * main.c     configuration, start/stop, module load and unload
+ * worker.c   the per-CPU kernel threads and CPU hotplug
+ * sampler.c  per-interval rates and the ring of recent samples
+ * sysfs.c    /sys/kernel/cpustress/
+ * procfs.c   /proc/cpustress
+ */
+#ifndef CPUSTRESS_KMOD_H
+#define CPUSTRESS_KMOD_H
+
+#include <linux/cpumask.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include <cpustress/duty.h>
+#include <cpustress/stats.h>
+#include <cpustress/workunit.h>
+
+#define CS_PERIOD_MS_MIN	10
+#define CS_PERIOD_MS_MAX	10000
+#define CS_INTERVAL_MS_MIN	10
+#define CS_INTERVAL_MS_MAX	60000
+#define CS_WU_KIB_MIN		4
+#define CS_WU_KIB_MAX		65536
+#define CS_WU_SPINS_MIN		1
+#define CS_WU_SPINS_MAX		1000000
+
+/**
+ * struct cs_cpu - one CPU's worker and its counters
+ * @cpu: the CPU this worker is bound to
+ * @task: the worker thread, NULL when none runs (under cs_lock)
+ * @buf: the work-unit buffer, on the CPU's node (under cs_lock)
+ * @stats: counters, written only by @task, read locklessly
+ */
+struct cs_cpu {
+	unsigned int cpu;
+	struct task_struct *task;
+	u64 *buf;
+	struct cs_cpu_stats stats;
+};
+
+/**
+ * struct cs_config - what the user asked for
+ * @busy_pct: busy share of each period, CS_BUSY_PCT_MIN..CS_BUSY_PCT_MAX
+ * @period_ms: duty-cycle period
+ * @interval_ms: sampling interval
+ * @cpus: CPUs to load; ignored while @cpus_all is set
+ * @cpus_all: load every online CPU, following hotplug
+ * @gen: bumped on every change of @busy_pct or @period_ms so that workers
+ *	restart their duty cycle with the new values at once
+ */
+struct cs_config {
+	u32 busy_pct;
+	u32 period_ms;
+	u32 interval_ms;
+	cpumask_var_t cpus;
+	bool cpus_all;
+	u32 gen;
+};
+
+/* Work-unit parameters: fixed at load time. */
+extern unsigned int cs_wu_kib;
+extern unsigned int cs_wu_spins;
+
+extern struct cs_config cs_cfg;
+extern struct mutex cs_lock;
+extern bool cs_running;
+
+static inline u64 cs_elems_per_unit(void)
+{
+	return (u64)cs_wu_kib * CS_WU_ELEMS_PER_KIB;
+}
+
+struct cs_cpu *cs_cpu_get(unsigned int cpu);
+bool cs_cpu_selected(unsigned int cpu);
+
+/* main.c: every state change goes through these, which take the locks. */
+int cs_start(void);
+void cs_stop(void);
+int cs_set_busy_pct(u32 busy_pct);
+int cs_set_period_ms(u32 period_ms);
+int cs_set_interval_ms(u32 interval_ms);
+int cs_set_cpus(const char *list);
+u64 cs_units_total(void);
+
+/* worker.c */
+int cs_workers_init(void);
+void cs_workers_exit(void);
+int cs_worker_start(unsigned int cpu);
+void cs_worker_stop(unsigned int cpu);
+void cs_workers_kick(void);
+int cs_hotplug_init(void);
+void cs_hotplug_exit(void);
+void cs_stats_snapshot(const struct cs_cpu_stats *s, struct cs_cpu_stats *dst);
+
+/* sampler.c */
+int cs_sampler_init(void);
+void cs_sampler_exit(void);
+void cs_sampler_reschedule(void);
+bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r);
+u64 cs_sample_ops_total(void);
+
+/* sysfs.c, procfs.c */
+int cs_sysfs_init(void);
+void cs_sysfs_exit(void);
+int cs_procfs_init(void);
+void cs_procfs_exit(void);
+
+#endif /* CPUSTRESS_KMOD_H */

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cpustress: does this machine get the CPU it was promised?
+ *
+ * One kernel thread per selected CPU, bound to it, runs a standard work unit
+ * on a duty cycle; the module counts units per CPU and reports the rate and
+ * why it is low (steal, run-queue wait, interrupts) through sysfs and /proc.
+ *
+ * This file holds the configuration, the start/stop state machine and the
+ * module's load and unload. Lock order: cpus_read_lock(), then cs_lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "cpustress.h"
+
+static bool autostart;
+module_param(autostart, bool, 0444);
+MODULE_PARM_DESC(autostart, "Start loading the CPUs at module load (default 0)");
+
+static unsigned int busy_pct = CS_BUSY_PCT_MAX;
+module_param(busy_pct, uint, 0444);
+MODULE_PARM_DESC(busy_pct, "Initial busy share of each period, 1..100 (default 100)");
+
+static char *cpus;
+module_param(cpus, charp, 0444);
+MODULE_PARM_DESC(cpus, "Initial cpulist to load (default: all online CPUs)");
+
+static unsigned int period_ms = 100;
+module_param(period_ms, uint, 0444);
+MODULE_PARM_DESC(period_ms, "Initial duty-cycle period in ms, 10..10000 (default 100)");
+
+static unsigned int interval_ms = 1000;
+module_param(interval_ms, uint, 0444);
+MODULE_PARM_DESC(interval_ms, "Initial sampling interval in ms, 10..60000 (default 1000)");
+
+unsigned int cs_wu_kib = CS_WU_KIB_DEFAULT;
+module_param_named(wu_kib, cs_wu_kib, uint, 0444);
+MODULE_PARM_DESC(wu_kib, "Work-unit buffer per CPU in KiB, 4..65536 (default 512)");
+
+unsigned int cs_wu_spins = CS_WU_SPINS_DEFAULT;
+module_param_named(wu_spins, cs_wu_spins, uint, 0444);
+MODULE_PARM_DESC(wu_spins, "Spin iterations per element, 1..1000000 (default 17)");
+
+struct cs_config cs_cfg;
+/* Serialises configuration changes, start/stop and the worker table. */
+DEFINE_MUTEX(cs_lock);
+bool cs_running;
+
+static inline bool cs_in_range(u32 v, u32 lo, u32 hi)
+{
+	return v >= lo && v <= hi;
+}
+
+bool cs_cpu_selected(unsigned int cpu)
+{
+	return cs_cfg.cpus_all || cpumask_test_cpu(cpu, cs_cfg.cpus);
+}
+
+static void cs_lock_all(void)
+{
+	cpus_read_lock();
+	mutex_lock(&cs_lock);
+}
+
+static void cs_unlock_all(void)
+{
+	mutex_unlock(&cs_lock);
+	cpus_read_unlock();
+}
+
+/* Stop every worker; called with both locks held. */
+static void cs_stop_locked(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		cs_worker_stop(cpu);
+	if (cs_running)
+		pr_info("stopped\n");
+	WRITE_ONCE(cs_running, false);
+}
+
+/**
+ * cs_start() - start a worker on every selected online CPU
+ *
+ * Starting a running module does nothing. If any worker cannot start, none
+ * is left running.
+ *
+ * Return: 0 or a negative errno.
+ */
+int cs_start(void)
+{
+	unsigned int cpu;
+	int ret = 0;
+
+	cs_lock_all();
+	if (cs_running)
+		goto out;
+	for_each_online_cpu(cpu) {
+		if (!cs_cpu_selected(cpu))
+			continue;
+		ret = cs_worker_start(cpu);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		cs_stop_locked();
+		goto out;
+	}
+	WRITE_ONCE(cs_running, true);
+	pr_info("started: busy %u%% of %u ms on CPUs %*pbl\n",
+		cs_cfg.busy_pct, cs_cfg.period_ms,
+		cpumask_pr_args(cs_cfg.cpus_all ? cpu_online_mask : cs_cfg.cpus));
+out:
+	cs_unlock_all();
+	return ret;
+}
+
+/**
+ * cs_stop() - stop every worker; returns once none runs
+ */
+void cs_stop(void)
+{
+	cs_lock_all();
+	cs_stop_locked();
+	cs_unlock_all();
+}
+
+/* A change of busy_pct or period_ms: workers restart their cycle. */
+static void cs_config_changed(void)
+{
+	/* Pairs with the acquire in cs_worker_configure(): new values first. */
+	smp_store_release(&cs_cfg.gen, cs_cfg.gen + 1);
+	cs_workers_kick();
+}
+
+int cs_set_busy_pct(u32 v)
+{
+	if (!cs_in_range(v, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX))
+		return -ERANGE;
+	mutex_lock(&cs_lock);
+	WRITE_ONCE(cs_cfg.busy_pct, v);
+	cs_config_changed();
+	mutex_unlock(&cs_lock);
+	return 0;
+}
+
+int cs_set_period_ms(u32 v)
+{
+	if (!cs_in_range(v, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX))
+		return -ERANGE;
+	mutex_lock(&cs_lock);
+	WRITE_ONCE(cs_cfg.period_ms, v);
+	cs_config_changed();
+	mutex_unlock(&cs_lock);
+	return 0;
+}
+
+int cs_set_interval_ms(u32 v)
+{
+	if (!cs_in_range(v, CS_INTERVAL_MS_MIN, CS_INTERVAL_MS_MAX))
+		return -ERANGE;
+	WRITE_ONCE(cs_cfg.interval_ms, v);
+	cs_sampler_reschedule();
+	return 0;
+}
+
+/*
+ * Parse a cpulist ("all" for every online CPU) into @mask. Every CPU named
+ * must be online now: loading a CPU that is not there is a mistake to report,
+ * not to remember.
+ */
+static int cs_parse_cpus(const char *list, struct cpumask *mask, bool *all)
+{
+	int ret;
+
+	if (sysfs_streq(list, "all")) {
+		*all = true;
+		cpumask_copy(mask, cpu_online_mask);
+		return 0;
+	}
+	*all = false;
+	ret = cpulist_parse(list, mask);
+	/* A number too large for the parser is out of range too. */
+	if (ret == -EOVERFLOW || ret == -ERANGE)
+		return -ERANGE;
+	if (ret)
+		return -EINVAL;
+	if (cpumask_empty(mask) || !cpumask_subset(mask, cpu_online_mask))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * cs_set_cpus() - choose the CPUs to load
+ * @list: a cpulist ("0-2,5") or "all"
+ *
+ * While running, workers stop on CPUs no longer chosen and start on the new
+ * ones. On error nothing changes.
+ *
+ * Return: 0, -EINVAL for a malformed list, an empty one or an offline CPU,
+ * -ERANGE for a CPU number past the last possible CPU, or -ENOMEM.
+ */
+int cs_set_cpus(const char *list)
+{
+	cpumask_var_t mask;
+	unsigned int cpu;
+	bool all;
+	int ret;
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	cs_lock_all();
+	ret = cs_parse_cpus(list, mask, &all);
+	if (ret)
+		goto out;
+	if (cs_running) {
+		for_each_online_cpu(cpu) {
+			if (!cpumask_test_cpu(cpu, mask))
+				continue;
+			ret = cs_worker_start(cpu);
+			if (ret)
+				goto undo;
+		}
+		for_each_possible_cpu(cpu)
+			if (!cpumask_test_cpu(cpu, mask))
+				cs_worker_stop(cpu);
+	}
+	cpumask_copy(cs_cfg.cpus, mask);
+	cs_cfg.cpus_all = all;
+	goto out;
+undo:
+	/* Stop the workers this call started; keep those that ran before. */
+	for_each_online_cpu(cpu)
+		if (!cs_cpu_selected(cpu))
+			cs_worker_stop(cpu);
+out:
+	cs_unlock_all();
+	free_cpumask_var(mask);
+	return ret;
+}
+
+/**
+ * cs_units_total() - units completed on all CPUs since the module loaded
+ *
+ * Return: the sum of the per-CPU unit counters.
+ */
+u64 cs_units_total(void)
+{
+	u64 sum = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(cs_cpu_get(cpu)->stats.units);
+	return sum;
+}
+
+static int __init cs_check_params(void)
+{
+	if (!cs_in_range(busy_pct, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX) ||
+	    !cs_in_range(period_ms, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX) ||
+	    !cs_in_range(interval_ms, CS_INTERVAL_MS_MIN, CS_INTERVAL_MS_MAX) ||
+	    !cs_in_range(cs_wu_kib, CS_WU_KIB_MIN, CS_WU_KIB_MAX) ||
+	    !cs_in_range(cs_wu_spins, CS_WU_SPINS_MIN, CS_WU_SPINS_MAX)) {
+		pr_err("parameter out of range: see modinfo cpustress\n");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int __init cs_config_init(void)
+{
+	int ret;
+
+	cs_cfg.busy_pct = busy_pct;
+	cs_cfg.period_ms = period_ms;
+	cs_cfg.interval_ms = interval_ms;
+	cs_cfg.cpus_all = true;
+	if (!zalloc_cpumask_var(&cs_cfg.cpus, GFP_KERNEL))
+		return -ENOMEM;
+	if (!cpus)
+		return 0;
+	cpus_read_lock();
+	ret = cs_parse_cpus(cpus, cs_cfg.cpus, &cs_cfg.cpus_all);
+	cpus_read_unlock();
+	if (ret) {
+		pr_err("cpus=%s: not a list of online CPUs\n", cpus);
+		free_cpumask_var(cs_cfg.cpus);
+	}
+	return ret;
+}
+
+static int __init cs_init(void)
+{
+	int ret;
+
+	ret = cs_check_params();
+	if (ret)
+		return ret;
+	ret = cs_config_init();
+	if (ret)
+		return ret;
+	ret = cs_workers_init();
+	if (ret)
+		goto err_config;
+	ret = cs_sampler_init();
+	if (ret)
+		goto err_workers;
+	ret = cs_hotplug_init();
+	if (ret)
+		goto err_sampler;
+	ret = cs_sysfs_init();
+	if (ret)
+		goto err_hotplug;
+	ret = cs_procfs_init();
+	if (ret)
+		goto err_sysfs;
+	pr_info("loaded: work unit %u KiB x %u spins, %u possible CPUs\n",
+		cs_wu_kib, cs_wu_spins, num_possible_cpus());
+	if (autostart) {
+		ret = cs_start();
+		if (ret)
+			goto err_procfs;
+	}
+	return 0;
+
+err_procfs:
+	cs_procfs_exit();
+err_sysfs:
+	cs_sysfs_exit();
+err_hotplug:
+	cs_hotplug_exit();
+err_sampler:
+	cs_sampler_exit();
+err_workers:
+	cs_workers_exit();
+err_config:
+	free_cpumask_var(cs_cfg.cpus);
+	return ret;
+}
+
+static void __exit cs_exit(void)
+{
+	u64 units;
+
+	/* No new requests first, then no new workers, then stop the rest. */
+	cs_procfs_exit();
+	cs_sysfs_exit();
+	cs_hotplug_exit();
+	cs_stop();
+	cs_sampler_exit();
+	units = cs_units_total();
+	cs_workers_exit();
+	free_cpumask_var(cs_cfg.cpus);
+	pr_info("unloaded: %llu units done\n", units);
+}
+
+module_init(cs_init);
+module_exit(cs_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("CPU work-unit load generator and throughput reporter");
+MODULE_AUTHOR("The cpustress developers");

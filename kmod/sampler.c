@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cpustress sampler: every interval_ms, turn each CPU's counters into rates
+ * over the interval and keep them in a ring of recent samples.
+ *
+ * The sampler runs whether or not the workers do, so a stopped module reads
+ * 0 ops/s after one interval, and the first interval after a start already
+ * shows the load.
+ */
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "cpustress.h"
+
+#define CS_RING_LEN	64
+
+/**
+ * struct cs_sample - all CPUs over one interval
+ * @seq: 1 for the first sample after load, then +1 each
+ * @ts_ns: end of the interval, monotonic
+ * @dt_ns: length of the interval
+ * @ops_total: sum of the CPUs' rounded units per second
+ * @cpu: per-CPU rates, nr_cpu_ids entries
+ */
+struct cs_sample {
+	u64 seq;
+	u64 ts_ns;
+	u64 dt_ns;
+	u64 ops_total;
+	struct cs_cpu_rate *cpu;
+};
+
+/**
+ * struct cs_sampler - the sampler's state
+ * @work: the periodic work
+ * @lock: protects everything below
+ * @ring: recent samples
+ * @head: index of the newest sample in @ring
+ * @seq: sequence number of the newest sample, 0 before the first
+ * @prev_ts: end of the previous interval
+ * @prev: per-CPU counters at @prev_ts
+ * @cur: per-CPU counters now, swapped with @prev after each sample
+ */
+struct cs_sampler {
+	struct delayed_work work;
+	struct mutex lock; /* see kernel-doc above */
+	struct cs_sample ring[CS_RING_LEN];
+	unsigned int head;
+	u64 seq;
+	u64 prev_ts;
+	struct cs_cpu_stats *prev;
+	struct cs_cpu_stats *cur;
+};
+
+static struct cs_sampler cs_smp;
+
+static unsigned long cs_interval_jiffies(void)
+{
+	return msecs_to_jiffies(READ_ONCE(cs_cfg.interval_ms));
+}
+
+static void cs_sampler_fn(struct work_struct *work)
+{
+	struct cs_sampler *sp = container_of(to_delayed_work(work),
+					     struct cs_sampler, work);
+	u64 epu = cs_elems_per_unit();
+	struct cs_cpu_stats *swap;
+	struct cs_sample *s;
+	unsigned int cpu;
+	u64 now, total = 0;
+
+	mutex_lock(&sp->lock);
+	now = ktime_get_ns();
+	if (now == sp->prev_ts)
+		goto out;
+	s = &sp->ring[(sp->head + 1) % CS_RING_LEN];
+	for_each_possible_cpu(cpu) {
+		cs_stats_snapshot(&cs_cpu_get(cpu)->stats, &sp->cur[cpu]);
+		cs_rate_compute(&sp->prev[cpu], &sp->cur[cpu],
+				now - sp->prev_ts, epu, &s->cpu[cpu]);
+		total += cs_rate_ops(&s->cpu[cpu]);
+	}
+	s->seq = ++sp->seq;
+	s->ts_ns = now;
+	s->dt_ns = now - sp->prev_ts;
+	s->ops_total = total;
+	sp->head = (sp->head + 1) % CS_RING_LEN;
+	swap = sp->prev;
+	sp->prev = sp->cur;
+	sp->cur = swap;
+	sp->prev_ts = now;
+out:
+	mutex_unlock(&sp->lock);
+	queue_delayed_work(system_unbound_wq, &sp->work, cs_interval_jiffies());
+}
+
+/**
+ * cs_sample_cpu() - the newest sample of one CPU
+ * @cpu: a possible CPU
+ * @r: the rates; zeroed when there is no sample yet
+ *
+ * Return: true if a sample exists.
+ */
+bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r)
+{
+	bool have;
+
+	mutex_lock(&cs_smp.lock);
+	have = cs_smp.seq != 0;
+	if (have)
+		*r = cs_smp.ring[cs_smp.head].cpu[cpu];
+	else
+		memset(r, 0, sizeof(*r));
+	mutex_unlock(&cs_smp.lock);
+	return have;
+}
+
+/**
+ * cs_sample_ops_total() - units per second of all CPUs, newest sample
+ *
+ * Return: the sum of the per-CPU rounded rates, so that it equals the sum of
+ * the per-CPU files; 0 before the first sample.
+ */
+u64 cs_sample_ops_total(void)
+{
+	u64 ops = 0;
+
+	mutex_lock(&cs_smp.lock);
+	if (cs_smp.seq)
+		ops = cs_smp.ring[cs_smp.head].ops_total;
+	mutex_unlock(&cs_smp.lock);
+	return ops;
+}
+
+/**
+ * cs_sampler_reschedule() - take a new interval_ms into account now
+ */
+void cs_sampler_reschedule(void)
+{
+	mod_delayed_work(system_unbound_wq, &cs_smp.work,
+			 cs_interval_jiffies());
+}
+
+static void cs_sampler_free(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < CS_RING_LEN; i++)
+		kfree(cs_smp.ring[i].cpu);
+	kvfree(cs_smp.prev);
+	kvfree(cs_smp.cur);
+}
+
+int cs_sampler_init(void)
+{
+	unsigned int i, cpu;
+
+	mutex_init(&cs_smp.lock);
+	INIT_DELAYED_WORK(&cs_smp.work, cs_sampler_fn);
+	for (i = 0; i < CS_RING_LEN; i++) {
+		cs_smp.ring[i].cpu = kcalloc(nr_cpu_ids, sizeof(struct cs_cpu_rate),
+					     GFP_KERNEL);
+		if (!cs_smp.ring[i].cpu)
+			goto err;
+	}
+	cs_smp.prev = kvcalloc(nr_cpu_ids, sizeof(*cs_smp.prev), GFP_KERNEL);
+	cs_smp.cur = kvcalloc(nr_cpu_ids, sizeof(*cs_smp.cur), GFP_KERNEL);
+	if (!cs_smp.prev || !cs_smp.cur)
+		goto err;
+	for_each_possible_cpu(cpu)
+		cs_stats_snapshot(&cs_cpu_get(cpu)->stats, &cs_smp.prev[cpu]);
+	cs_smp.prev_ts = ktime_get_ns();
+	queue_delayed_work(system_unbound_wq, &cs_smp.work,
+			   cs_interval_jiffies());
+	return 0;
+err:
+	cs_sampler_free();
+	return -ENOMEM;
+}
+
+void cs_sampler_exit(void)
+{
+	cancel_delayed_work_sync(&cs_smp.work);
+	cs_sampler_free();
+	mutex_destroy(&cs_smp.lock);
+}
