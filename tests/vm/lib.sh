@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the VM tests (busybox sh, inside the guest). Each test prints
+# "PASS name" or "FAIL name: why" on its own line; the host counts them.
+
+CS=/sys/kernel/cpustress
+KO=/lib/modules/cpustress.ko
+
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; echo "$*" >> /tmp/failed; }
+
+# check NAME COMMAND...: pass if the command succeeds.
+check() {
+	name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name: $*"; fi
+}
+
+load() { insmod "$KO" "$@"; }
+unload() { rmmod cpustress 2>/dev/null; true; }
+
+online_cpus() { cat /sys/devices/system/cpu/online; }
+ncpus_online() { grep -c ^processor /proc/cpuinfo; }
+cpu_online_list() {
+	for d in /sys/devices/system/cpu/cpu[0-9]*; do
+		n=${d##*cpu}
+		if [ "$n" = 0 ] || [ "$(cat "$d/online" 2>/dev/null)" = 1 ]; then
+			echo "$n"
+		fi
+	done
+}
+
+# "PID CPU" for every cpustress worker thread.
+workers() {
+	for d in /proc/[0-9]*; do
+		c=$(cat "$d/comm" 2>/dev/null) || continue
+		case $c in
+		cpustress/*) echo "${d#/proc/} ${c#cpustress/}" ;;
+		esac
+	done
+}
+nworkers() { workers | grep -c . ; }
+worker_pid() { workers | awk -v c="$1" '$2 == c { print $1 }'; }
+
+# Thread CPU time in ns (first field of schedstat).
+cputime_ns() { awk '{ print $1 }' "/proc/$1/schedstat"; }
+# Monotonic-ish wall clock in ms, 10 ms resolution.
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# Wait up to $2 tenths of a second for command $1 to succeed.
+wait_for() {
+	i=0
+	while [ "$i" -lt "$2" ]; do
+		if eval "$1"; then return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# Float comparison through awk: fcmp "1.5 < 2".
+fcmp() { awk "BEGIN { exit !($*) }"; }
+
+cpu_units() { cat "$CS/cpu$1/units_total"; }
