@@ -27,6 +27,8 @@
 #define CS_WU_KIB_MAX		65536
 #define CS_WU_SPINS_MIN		1
 #define CS_WU_SPINS_MAX		1000000
+/* A week: a longer run is a mistake, not a measurement. */
+#define CS_TIME_LIMIT_MS_MAX	(7U * 24 * 3600 * 1000)
 
 /**
  * struct cs_cpu - one CPU's worker and its counters
@@ -49,6 +51,7 @@ struct cs_cpu {
  * @interval_ms: sampling interval
  * @cpus: CPUs to load; ignored while @cpus_all is set
  * @cpus_all: load every online CPU, following hotplug
+ * @time_limit_ms: runs stop by themselves after this long, 0 = never
  * @gen: bumped on every change of @busy_pct or @period_ms so that workers
  *	restart their duty cycle with the new values at once
  */
@@ -58,7 +61,20 @@ struct cs_config {
 	u32 interval_ms;
 	cpumask_var_t cpus;
 	bool cpus_all;
+	u32 time_limit_ms;
 	u32 gen;
+};
+
+/**
+ * struct cs_run - the current run, under cs_lock (READ_ONCE to peek)
+ * @id: +1 on every start
+ * @owner: netlink port id whose socket's closing stops the run, 0 = none
+ * @deadline_ns: monotonic time the time limit stops the run, 0 = none
+ */
+struct cs_run {
+	u64 id;
+	u32 owner;
+	u64 deadline_ns;
 };
 
 /* Work-unit parameters: fixed at load time. */
@@ -68,6 +84,7 @@ extern unsigned int cs_wu_spins;
 extern struct cs_config cs_cfg;
 extern struct mutex cs_lock;
 extern bool cs_running;
+extern struct cs_run cs_run;
 
 static inline u64 cs_elems_per_unit(void)
 {
@@ -78,8 +95,10 @@ struct cs_cpu *cs_cpu_get(unsigned int cpu);
 bool cs_cpu_selected(unsigned int cpu);
 
 /* main.c: every state change goes through these, which take the locks. */
-int cs_start(void);
+int cs_start(u32 owner);
 void cs_stop(void);
+void cs_owner_released(u32 portid);
+int cs_set_time_limit_ms(u32 time_limit_ms);
 int cs_set_busy_pct(u32 busy_pct);
 int cs_set_period_ms(u32 period_ms);
 int cs_set_interval_ms(u32 interval_ms);
@@ -102,6 +121,18 @@ void cs_sampler_exit(void);
 void cs_sampler_reschedule(void);
 bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r);
 u64 cs_sample_ops_total(void);
+
+/* sampler.c: the measurement window of GET_STATS */
+void cs_window_reset(void);
+u64 cs_window_current(u64 *start_ns);
+u64 cs_window_read(unsigned int cpu, struct cs_cpu_stats *delta, u64 *start_ns);
+u64 cs_sample_latest(u64 *seq);
+
+/* netlink.c */
+int cs_netlink_init(void);
+void cs_netlink_exit(void);
+void cs_netlink_sample(u64 seq, u64 ts_ns, u64 dt_ns, u64 ops_total,
+		       const struct cs_cpu_rate *rates);
 
 /* sysfs.c, procfs.c */
 int cs_sysfs_init(void);

@@ -12,9 +12,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "cpustress.h"
 
@@ -50,6 +52,14 @@ struct cs_config cs_cfg;
 /* Serialises configuration changes, start/stop and the worker table. */
 DEFINE_MUTEX(cs_lock);
 bool cs_running;
+struct cs_run cs_run;
+
+static void cs_limit_fn(struct work_struct *work);
+static void cs_release_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(cs_limit_work, cs_limit_fn);
+static DECLARE_WORK(cs_release_work, cs_release_fn);
+/* The port whose socket closed, for cs_release_fn(). */
+static u32 cs_released_portid;
 
 static inline bool cs_in_range(u32 v, u32 lo, u32 hi)
 {
@@ -74,33 +84,95 @@ static void cs_unlock_all(void)
 }
 
 /* Stop every worker; called with both locks held. */
-static void cs_stop_locked(void)
+static void cs_stop_locked(const char *why)
 {
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
 		cs_worker_stop(cpu);
 	if (cs_running)
-		pr_info("stopped\n");
+		pr_info("stopped: %s\n", why);
 	WRITE_ONCE(cs_running, false);
+	WRITE_ONCE(cs_run.owner, 0);
+	WRITE_ONCE(cs_run.deadline_ns, 0);
+	/* Not _sync: this may run from the limit work itself. */
+	cancel_delayed_work(&cs_limit_work);
+}
+
+/* (Re)arm the time limit of a running run from now; cs_lock held. */
+static void cs_arm_limit(void)
+{
+	u32 ms = cs_cfg.time_limit_ms;
+
+	if (!ms) {
+		WRITE_ONCE(cs_run.deadline_ns, 0);
+		cancel_delayed_work(&cs_limit_work);
+		return;
+	}
+	WRITE_ONCE(cs_run.deadline_ns, ktime_get_ns() + ms * NSEC_PER_MSEC);
+	mod_delayed_work(system_wq, &cs_limit_work, msecs_to_jiffies(ms));
+}
+
+static void cs_limit_fn(struct work_struct *work)
+{
+	u64 deadline, now;
+
+	cs_lock_all();
+	deadline = cs_run.deadline_ns;
+	now = ktime_get_ns();
+	if (cs_running && deadline) {
+		if (now >= deadline)
+			cs_stop_locked("time limit reached");
+		else	/* jiffies rounding woke us early */
+			mod_delayed_work(system_wq, &cs_limit_work,
+					 nsecs_to_jiffies(deadline - now) + 1);
+	}
+	cs_unlock_all();
+}
+
+static void cs_release_fn(struct work_struct *work)
+{
+	cs_lock_all();
+	if (cs_running && cs_run.owner &&
+	    cs_run.owner == READ_ONCE(cs_released_portid))
+		cs_stop_locked("the owning socket closed");
+	cs_unlock_all();
+}
+
+/**
+ * cs_owner_released() - a netlink socket closed
+ * @portid: its port id
+ *
+ * Called from a notifier, in atomic context: if the socket owned the run,
+ * the run is stopped from a work item.
+ */
+void cs_owner_released(u32 portid)
+{
+	if (!portid || portid != READ_ONCE(cs_run.owner))
+		return;
+	WRITE_ONCE(cs_released_portid, portid);
+	schedule_work(&cs_release_work);
 }
 
 /**
  * cs_start() - start a worker on every selected online CPU
+ * @owner: netlink port id whose closing stops the run, or 0
  *
- * Starting a running module does nothing. If any worker cannot start, none
- * is left running.
+ * If any worker cannot start, none is left running.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, -EALREADY if a run is active (nothing changes), or a negative
+ * errno.
  */
-int cs_start(void)
+int cs_start(u32 owner)
 {
 	unsigned int cpu;
 	int ret = 0;
 
 	cs_lock_all();
-	if (cs_running)
+	if (cs_running) {
+		ret = -EALREADY;
 		goto out;
+	}
 	for_each_online_cpu(cpu) {
 		if (!cs_cpu_selected(cpu))
 			continue;
@@ -109,13 +181,17 @@ int cs_start(void)
 			break;
 	}
 	if (ret) {
-		cs_stop_locked();
+		cs_stop_locked("a worker failed to start");
 		goto out;
 	}
+	WRITE_ONCE(cs_run.id, cs_run.id + 1);
+	WRITE_ONCE(cs_run.owner, owner);
 	WRITE_ONCE(cs_running, true);
-	pr_info("started: busy %u%% of %u ms on CPUs %*pbl\n",
+	cs_arm_limit();
+	pr_info("started: busy %u%% of %u ms on CPUs %*pbl%s\n",
 		cs_cfg.busy_pct, cs_cfg.period_ms,
-		cpumask_pr_args(cs_cfg.cpus_all ? cpu_online_mask : cs_cfg.cpus));
+		cpumask_pr_args(cs_cfg.cpus_all ? cpu_online_mask : cs_cfg.cpus),
+		owner ? ", owned" : "");
 out:
 	cs_unlock_all();
 	return ret;
@@ -127,8 +203,28 @@ out:
 void cs_stop(void)
 {
 	cs_lock_all();
-	cs_stop_locked();
+	cs_stop_locked("on request");
 	cs_unlock_all();
+}
+
+/**
+ * cs_set_time_limit_ms() - limit the length of runs
+ * @v: 0 for none, else up to CS_TIME_LIMIT_MS_MAX
+ *
+ * A running run ends @v ms from now; later runs end @v ms after their start.
+ *
+ * Return: 0 or -ERANGE.
+ */
+int cs_set_time_limit_ms(u32 v)
+{
+	if (v > CS_TIME_LIMIT_MS_MAX)
+		return -ERANGE;
+	mutex_lock(&cs_lock);
+	cs_cfg.time_limit_ms = v;
+	if (cs_running)
+		cs_arm_limit();
+	mutex_unlock(&cs_lock);
+	return 0;
 }
 
 /* A change of busy_pct or period_ms: workers restart their cycle. */
@@ -320,15 +416,20 @@ static int __init cs_init(void)
 	ret = cs_procfs_init();
 	if (ret)
 		goto err_sysfs;
+	ret = cs_netlink_init();
+	if (ret)
+		goto err_procfs;
 	pr_info("loaded: work unit %u KiB x %u spins, %u possible CPUs\n",
 		cs_wu_kib, cs_wu_spins, num_possible_cpus());
 	if (autostart) {
-		ret = cs_start();
+		ret = cs_start(0);
 		if (ret)
-			goto err_procfs;
+			goto err_netlink;
 	}
 	return 0;
 
+err_netlink:
+	cs_netlink_exit();
 err_procfs:
 	cs_procfs_exit();
 err_sysfs:
@@ -351,8 +452,11 @@ static void __exit cs_exit(void)
 	/* No new requests first, then no new workers, then stop the rest. */
 	cs_procfs_exit();
 	cs_sysfs_exit();
+	cs_netlink_exit();
 	cs_hotplug_exit();
+	cancel_work_sync(&cs_release_work);
 	cs_stop();
+	cancel_delayed_work_sync(&cs_limit_work);
 	cs_sampler_exit();
 	units = cs_units_total();
 	cs_workers_exit();

@@ -5,7 +5,10 @@
  *
  * The sampler runs whether or not the workers do, so a stopped module reads
  * 0 ops/s after one interval, and the first interval after a start already
- * shows the load.
+ * shows the load. Each sample also goes out as a netlink SAMPLE event.
+ *
+ * Also here: the measurement window of GET_STATS. Counters never reset; a
+ * window is a base snapshot that RESET_STATS replaces.
  */
 #include <linux/jiffies.h>
 #include <linux/slab.h>
@@ -55,6 +58,22 @@ struct cs_sampler {
 
 static struct cs_sampler cs_smp;
 
+/**
+ * struct cs_window - the measurement window
+ * @lock: protects the members below
+ * @id: 1 from load, +1 on every reset
+ * @start_ns: when it opened, monotonic
+ * @base: per-CPU counters when it opened
+ */
+struct cs_window {
+	struct mutex lock; /* see kernel-doc above */
+	u64 id;
+	u64 start_ns;
+	struct cs_cpu_stats *base;
+};
+
+static struct cs_window cs_win;
+
 static unsigned long cs_interval_jiffies(void)
 {
 	return msecs_to_jiffies(READ_ONCE(cs_cfg.interval_ms));
@@ -85,6 +104,7 @@ static void cs_sampler_fn(struct work_struct *work)
 	s->ts_ns = now;
 	s->dt_ns = now - sp->prev_ts;
 	s->ops_total = total;
+	cs_netlink_sample(s->seq, s->ts_ns, s->dt_ns, s->ops_total, s->cpu);
 	sp->head = (sp->head + 1) % CS_RING_LEN;
 	swap = sp->prev;
 	sp->prev = sp->cur;
@@ -134,6 +154,78 @@ u64 cs_sample_ops_total(void)
 }
 
 /**
+ * cs_sample_latest() - the newest sample's total rate and sequence number
+ * @seq: set to the sequence number, 0 before the first sample
+ *
+ * Return: units per second of all CPUs.
+ */
+u64 cs_sample_latest(u64 *seq)
+{
+	u64 ops = 0;
+
+	mutex_lock(&cs_smp.lock);
+	*seq = cs_smp.seq;
+	if (cs_smp.seq)
+		ops = cs_smp.ring[cs_smp.head].ops_total;
+	mutex_unlock(&cs_smp.lock);
+	return ops;
+}
+
+/**
+ * cs_window_current() - the measurement window's id and start
+ * @start_ns: set to when it opened
+ *
+ * Return: the window's id.
+ */
+u64 cs_window_current(u64 *start_ns)
+{
+	u64 id;
+
+	mutex_lock(&cs_win.lock);
+	id = cs_win.id;
+	*start_ns = cs_win.start_ns;
+	mutex_unlock(&cs_win.lock);
+	return id;
+}
+
+/**
+ * cs_window_reset() - open a new measurement window now
+ */
+void cs_window_reset(void)
+{
+	unsigned int cpu;
+
+	mutex_lock(&cs_win.lock);
+	for_each_possible_cpu(cpu)
+		cs_stats_snapshot(&cs_cpu_get(cpu)->stats, &cs_win.base[cpu]);
+	cs_win.start_ns = ktime_get_ns();
+	cs_win.id++;
+	mutex_unlock(&cs_win.lock);
+}
+
+/**
+ * cs_window_read() - a CPU's counters over the measurement window
+ * @cpu: a possible CPU
+ * @delta: counters now minus at the window's start; unit_max_ns and
+ *	selfcheck_errors are since load
+ * @start_ns: set to when the window opened
+ *
+ * Return: the window's id.
+ */
+u64 cs_window_read(unsigned int cpu, struct cs_cpu_stats *delta, u64 *start_ns)
+{
+	u64 id;
+
+	cs_stats_snapshot(&cs_cpu_get(cpu)->stats, delta);
+	mutex_lock(&cs_win.lock);
+	cs_stats_window(delta, &cs_win.base[cpu]);
+	id = cs_win.id;
+	*start_ns = cs_win.start_ns;
+	mutex_unlock(&cs_win.lock);
+	return id;
+}
+
+/**
  * cs_sampler_reschedule() - take a new interval_ms into account now
  */
 void cs_sampler_reschedule(void)
@@ -150,6 +242,7 @@ static void cs_sampler_free(void)
 		kfree(cs_smp.ring[i].cpu);
 	kvfree(cs_smp.prev);
 	kvfree(cs_smp.cur);
+	kvfree(cs_win.base);
 }
 
 int cs_sampler_init(void)
@@ -166,8 +259,12 @@ int cs_sampler_init(void)
 	}
 	cs_smp.prev = kvcalloc(nr_cpu_ids, sizeof(*cs_smp.prev), GFP_KERNEL);
 	cs_smp.cur = kvcalloc(nr_cpu_ids, sizeof(*cs_smp.cur), GFP_KERNEL);
-	if (!cs_smp.prev || !cs_smp.cur)
+	cs_win.base = kvcalloc(nr_cpu_ids, sizeof(*cs_win.base), GFP_KERNEL);
+	if (!cs_smp.prev || !cs_smp.cur || !cs_win.base)
 		goto err;
+	mutex_init(&cs_win.lock);
+	cs_win.id = 1;
+	cs_win.start_ns = ktime_get_ns();
 	for_each_possible_cpu(cpu)
 		cs_stats_snapshot(&cs_cpu_get(cpu)->stats, &cs_smp.prev[cpu]);
 	cs_smp.prev_ts = ktime_get_ns();
@@ -184,4 +281,5 @@ void cs_sampler_exit(void)
 	cancel_delayed_work_sync(&cs_smp.work);
 	cs_sampler_free();
 	mutex_destroy(&cs_smp.lock);
+	mutex_destroy(&cs_win.lock);
 }

@@ -64,10 +64,11 @@ static ssize_t running_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (v > 1)
 		return -ERANGE;
 	if (v)
-		ret = cs_start();
+		ret = cs_start(0);
 	else
 		cs_stop();
-	return ret ? ret : count;
+	/* Starting a running module is no error here: it runs, as asked. */
+	return ret && ret != -EALREADY ? ret : count;
 }
 
 static ssize_t busy_pct_show(struct kobject *kobj,

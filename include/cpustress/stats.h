@@ -125,6 +125,30 @@ static inline void cs_rate_compute(const struct cs_cpu_stats *prev,
 				       cur->unit_max_ns);
 }
 
+/**
+ * cs_stats_window() - turn counters into counters over a window
+ * @s: counters now; on return, their growth since @base
+ * @base: counters when the window opened
+ *
+ * unit_max_ns and selfcheck_errors stay as they are: since load.
+ */
+static inline void cs_stats_window(struct cs_cpu_stats *s,
+				   const struct cs_cpu_stats *base)
+{
+	unsigned int b;
+
+	s->elements -= base->elements;
+	s->units -= base->units;
+	s->busy_ns -= base->busy_ns;
+	s->sleep_ns -= base->sleep_ns;
+	s->steal_ns -= base->steal_ns;
+	s->wait_ns -= base->wait_ns;
+	s->nivcsw -= base->nivcsw;
+	s->irqs -= base->irqs;
+	for (b = 0; b < CS_HIST_BUCKETS; b++)
+		s->hist[b] -= base->hist[b];
+}
+
 /* Units per second, rounded to the nearest integer. */
 static inline __u64 cs_rate_ops(const struct cs_cpu_rate *r)
 {
