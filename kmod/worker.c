@@ -22,7 +22,6 @@
 #include <linux/hrtimer.h>
 #include <linux/kernel_stat.h>
 #include <linux/kthread.h>
-#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -61,10 +60,8 @@ struct cs_raw {
 /**
  * struct cs_worker - a worker thread's private state
  * @c: its CPU's shared part
- * @nelems: elements in one unit
  * @spins: spin iterations per element
- * @pos: next element of the unit in progress
- * @unit_ns: busy time spent on the unit in progress
+ * @unit: progress through the unit in progress
  * @duty: the duty cycle
  * @gen: configuration generation @duty was built from
  * @raw0: kernel counters when the thread started
@@ -72,10 +69,8 @@ struct cs_raw {
  */
 struct cs_worker {
 	struct cs_cpu *c;
-	u64 nelems;
 	u32 spins;
-	u64 pos;
-	u64 unit_ns;
+	struct cs_unit_progress unit;
 	struct cs_duty duty;
 	u32 gen;
 	struct cs_raw raw0;
@@ -124,7 +119,7 @@ static void cs_worker_begin(struct cs_worker *w)
 	w->base.wait = s->wait_ns;
 	w->base.nivcsw = s->nivcsw;
 	w->base.irqs = s->irqs;
-	w->nelems = cs_elems_per_unit();
+	w->unit.nelems = cs_elems_per_unit();
 	w->spins = cs_wu_spins;
 }
 
@@ -157,19 +152,6 @@ static void cs_worker_configure(struct cs_worker *w)
 		     READ_ONCE(cs_cfg.period_ms));
 }
 
-static void cs_worker_unit_done(struct cs_worker *w)
-{
-	struct cs_cpu_stats *s = &w->c->stats;
-	unsigned int b = cs_hist_bucket(w->unit_ns);
-
-	WRITE_ONCE(s->hist[b], s->hist[b] + 1);
-	if (w->unit_ns > s->unit_max_ns)
-		WRITE_ONCE(s->unit_max_ns, w->unit_ns);
-	WRITE_ONCE(s->units, s->units + 1);
-	w->pos = 0;
-	w->unit_ns = 0;
-}
-
 /*
  * Work for @budget ns of wall time, or until told to stop or reconfigure.
  * Wall time, not CPU time: time lost to a competing task or the hypervisor
@@ -178,27 +160,21 @@ static void cs_worker_unit_done(struct cs_worker *w)
  */
 static u64 cs_worker_work(struct cs_worker *w, u64 budget)
 {
-	struct cs_cpu_stats *s = &w->c->stats;
 	u64 t = ktime_get_ns();
 	u64 done = 0;
 
 	while (done < budget) {
-		u64 n = min(CS_CHUNK_ELEMS, w->nelems - w->pos);
+		u64 n = cs_unit_chunk(&w->unit, CS_CHUNK_ELEMS);
 		u64 now, d;
 
-		cs_wu_run(w->c->buf, w->pos, n, w->spins);
-		w->pos += n;
+		cs_wu_run(w->c->buf, w->unit.pos, n, w->spins);
 		cond_resched_tasks_rcu_qs();
 
 		now = ktime_get_ns();
 		d = now - t;
 		t = now;
 		done += d;
-		w->unit_ns += d;
-		WRITE_ONCE(s->elements, s->elements + n);
-		WRITE_ONCE(s->busy_ns, s->busy_ns + d);
-		if (w->pos == w->nelems)
-			cs_worker_unit_done(w);
+		cs_unit_account(&w->c->stats, &w->unit, n, d);
 		cs_worker_publish(w);
 		if (kthread_should_stop() || cs_worker_reconfigured(w))
 			break;

@@ -125,6 +125,72 @@ static inline void cs_rate_compute(const struct cs_cpu_stats *prev,
 				       cur->unit_max_ns);
 }
 
+/*
+ * Counters have one writer and lock-free readers: stores must not tear.
+ * The kernel's WRITE_ONCE, or a relaxed atomic store in user space.
+ */
+#ifdef __KERNEL__
+#define CS_STAT_STORE(p, v)	WRITE_ONCE(*(p), (v))
+#else
+#define CS_STAT_STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#endif
+
+/**
+ * struct cs_unit_progress - where a worker is in its work unit
+ * @nelems: elements in one unit
+ * @pos: next element of the unit in progress
+ * @unit_ns: busy time spent on the unit in progress
+ */
+struct cs_unit_progress {
+	__u64 nelems;
+	__u64 pos;
+	__u64 unit_ns;
+};
+
+/**
+ * cs_unit_chunk() - elements to process next
+ * @p: the progress
+ * @max: the chunk size
+ *
+ * Return: up to @max elements, never past the end of the unit, so that a
+ * unit's end always falls on a chunk's end.
+ */
+static inline __u64 cs_unit_chunk(const struct cs_unit_progress *p, __u64 max)
+{
+	__u64 left = p->nelems - p->pos;
+
+	return left < max ? left : max;
+}
+
+/**
+ * cs_unit_account() - count a processed chunk
+ * @s: the worker's counters (it is their only writer)
+ * @p: the progress
+ * @n: elements processed, as returned by cs_unit_chunk()
+ * @d: busy wall time the chunk took, ns
+ *
+ * A completed unit adds its duration to the histogram.
+ */
+static inline void cs_unit_account(struct cs_cpu_stats *s,
+				   struct cs_unit_progress *p, __u64 n, __u64 d)
+{
+	unsigned int b;
+
+	p->pos += n;
+	p->unit_ns += d;
+	CS_STAT_STORE(&s->elements, s->elements + n);
+	CS_STAT_STORE(&s->busy_ns, s->busy_ns + d);
+	if (p->pos < p->nelems)
+		return;
+	b = cs_hist_bucket(p->unit_ns);
+	CS_STAT_STORE(&s->hist[b], s->hist[b] + 1);
+	if (p->unit_ns > s->unit_max_ns)
+		CS_STAT_STORE(&s->unit_max_ns, p->unit_ns);
+	CS_STAT_STORE(&s->units, s->units + 1);
+	p->pos = 0;
+	p->unit_ns = 0;
+}
+
 /**
  * cs_stats_window() - turn counters into counters over a window
  * @s: counters now; on return, their growth since @base

@@ -45,11 +45,35 @@ static void test_no_overflow(void **state)
 	assert_int_equal(r.ops_milli, 1000 * 1000 / 60);
 }
 
+/* Chunked progress: a unit ends on a chunk end and lands in the histogram. */
+static void test_unit_account(void **state)
+{
+	static struct cs_cpu_stats s;
+	struct cs_unit_progress p = { .nelems = 10000 };
+	__u64 chunks = 0;
+
+	(void)state;
+	while (s.units < 3) {
+		__u64 n = cs_unit_chunk(&p, 4096);
+
+		assert_true(n == 4096 || n == 10000 - 2 * 4096);
+		cs_unit_account(&s, &p, n, 1000);
+		chunks++;
+	}
+	assert_int_equal(chunks, 9);
+	assert_int_equal(s.elements, 30000);
+	assert_int_equal(s.busy_ns, 9000);
+	assert_int_equal(s.hist[cs_hist_bucket(3000)], 3);
+	assert_int_equal(s.unit_max_ns, 3000);
+	assert_int_equal(p.pos, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_no_overflow),
+		cmocka_unit_test(test_unit_account),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
