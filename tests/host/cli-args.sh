@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The CLI's exit codes and messages on the host, no module needed: a bad
+# argument exits 2 with one line naming it and the command's usage on
+# stderr; --help prints the usage on stdout and exits 0.
+#   tests/host/cli-args.sh [CPUSTRESS]   (default userspace/cpustress)
+# Prints PASS/FAIL lines, like every test here.
+set -uo pipefail
+
+cli=${1:-userspace/cpustress}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+if [[ ! -x "$cli" ]]; then
+	echo "FAIL cli: $cli not built (make cli)"
+	exit 0
+fi
+
+# run ARGS...: sets rc, out, err.
+run() {
+	"$cli" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+check() {
+	local name=$1
+	shift
+	if "$@"; then echo "PASS cli: $name"; else echo "FAIL cli: $name (rc $rc, stderr: ${err:0:200})"; fi
+}
+
+# usage_error WORDS...: exit 2, a first line naming the problem, then the
+# usage of the command (or the command list), nothing on stdout.
+usage_error() {
+	local want=$1 usage=$2
+	shift 2
+	run "$@"
+	check "'cpustress $*' exits 2 with '$want' and usage on stderr" \
+		test "$rc" = 2 -a -z "$out" -a "$(sed -n 1p "$tmp/err" | grep -c -F -- "$want")" = 1 \
+		-a "$(grep -c "^usage: cpustress $usage" "$tmp/err")" = 1
+}
+
+run --help
+check "--help prints the usage on stdout, exits 0" \
+	test "$rc" = 0 -a -z "$err" -a "$(grep -c '^usage: cpustress' "$tmp/out")" = 1
+run start --help
+check "start --help prints start's usage on stdout, exits 0" \
+	test "$rc" = 0 -a -z "$err" -a "$(grep -c '^usage: cpustress start' "$tmp/out")" = 1
+
+usage_error "no command given" "\[--help" 
+usage_error "unknown command 'frobnicate'" "\[--help" frobnicate
+usage_error "unknown option '--frob'" "\[--help" --frob
+usage_error "--busy: 0 is out of range 1..100" start start --busy 0
+usage_error "--busy: 101 is out of range" start start --busy 101
+usage_error "'abc' is not a number" start start --period abc
+usage_error "'--busy' needs a value" start start --busy
+usage_error "--for: 0 is out of range 1..86400" start start --for 0
+usage_error "--cpus:" start start --cpus 3-1
+usage_error "unknown option '--bogus'" status status --bogus
+usage_error "unexpected argument 'now'" stop stop now
+usage_error "nothing to set" set set
+usage_error "--interval: 5 is out of range" set set --interval 5
+usage_error "--count: 0 is out of range" top top --count 0
+usage_error "'quantum' is not kernel or user" top top --engine quantum
+
+# Without the module, a kernel command says how to load it and exits 1.
+if ! grep -q '^cpustress ' /proc/modules 2>/dev/null; then
+	run status
+	check "status without the module: exit 1, 'module not loaded: run insmod'" \
+		test "$rc" = 1 -a "$(grep -c 'module not loaded: run insmod' "$tmp/err")" = 1
+fi
+
+# The user-space engine needs no module.
+run status --engine user --json
+check "status --engine user --json prints one JSON object" \
+	test "$rc" = 0 -a "$(grep -c '^{"engine":"user","running":false,' "$tmp/out")" = 1

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The CLI's argument parsing, without a kernel: every bad argument is
+ * refused with a message naming it (the command then exits 2 with its
+ * usage), every good one parses to the right values.
+ */
+#include "unit.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+#define MAX_ARGS	16
+
+union any_opts {
+	struct cs_status_opts status;
+	struct cs_start_opts start;
+	struct cs_set_opts set;
+	struct cs_top_opts top;
+};
+
+/* Split "start --busy 5" at spaces into argv (argv[0] the command). */
+static int split(char *line, char **argv)
+{
+	int argc = 0;
+	char *tok;
+
+	for (tok = strtok(line, " "); tok && argc < MAX_ARGS - 1;
+	     tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return argc;
+}
+
+/* Run the parser of the command named by the first word of @cmdline. */
+static enum cs_parse parse(const char *cmdline, union any_opts *o,
+			   char *err, size_t errlen)
+{
+	char line[256], *argv[MAX_ARGS];
+	int argc;
+
+	snprintf(line, sizeof(line), "%s", cmdline);
+	argc = split(line, argv);
+	if (!strcmp(argv[0], "status"))
+		return parse_status_args(argc, argv, &o->status, err, errlen);
+	if (!strcmp(argv[0], "start"))
+		return parse_start_args(argc, argv, &o->start, err, errlen);
+	if (!strcmp(argv[0], "stop"))
+		return parse_stop_args(argc, argv, err, errlen);
+	if (!strcmp(argv[0], "set"))
+		return parse_set_args(argc, argv, &o->set, err, errlen);
+	if (!strcmp(argv[0], "top"))
+		return parse_top_args(argc, argv, &o->top, err, errlen);
+	fail_msg("no parser for %s", argv[0]);
+	return CS_PARSE_ERR;
+}
+
+static const struct {
+	const char *cmdline;
+	const char *err;	/* a part of the message */
+} bad[] = {
+	/* unknown options, positional arguments */
+	{ "status --bogus", "unknown option '--bogus'" },
+	{ "status -x", "unknown option '-x'" },
+	{ "status extra", "unexpected argument 'extra'" },
+	{ "status --json --json", "'--json' given twice" },
+	{ "status --json=1", "'--json' takes no value" },
+	{ "status --engine", "'--engine' needs a value" },
+	{ "status --engine bpf", "'bpf' is not kernel or user" },
+	{ "stop now", "unexpected argument 'now'" },
+	{ "stop --busy 5", "unknown option '--busy'" },
+	{ "start -", "unexpected argument '-'" },
+	{ "start --", "unexpected argument '--'" },
+	{ "start --bus 5", "unknown option '--bus'" },
+	/* missing values */
+	{ "start --busy", "'--busy' needs a value" },
+	{ "start --busy=", "'--busy' needs a value" },
+	{ "start --cpus", "'--cpus' needs a value" },
+	{ "start --for", "'--for' needs a value" },
+	{ "top --count", "'--count' needs a value" },
+	/* not numbers */
+	{ "start --busy abc", "'abc' is not a number" },
+	{ "start --busy 5x", "'5x' is not a number" },
+	{ "start --busy -5", "'-5' is not a number" },
+	{ "start --busy +5", "'+5' is not a number" },
+	{ "start --busy 0x10", "'0x10' is not a number" },
+	{ "start --busy 5.5", "'5.5' is not a number" },
+	{ "start --period 1e3", "'1e3' is not a number" },
+	{ "top --count ten", "'ten' is not a number" },
+	/* out of range */
+	{ "start --busy 0", "--busy: 0 is out of range 1..100" },
+	{ "start --busy 101", "out of range 1..100" },
+	{ "start --busy 99999999999999999999", "out of range 1..100" },
+	{ "start --period 9", "--period: 9 is out of range 10..10000" },
+	{ "start --period 10001", "out of range 10..10000" },
+	{ "start --interval 9", "--interval: 9 is out of range 10..60000" },
+	{ "start --interval 60001", "out of range 10..60000" },
+	{ "start --for 0", "--for: 0 is out of range 1..86400" },
+	{ "start --for 86401", "out of range 1..86400" },
+	{ "set --busy 0", "out of range 1..100" },
+	{ "set --period=5", "out of range 10..10000" },
+	{ "top --count 0", "--count: 0 is out of range" },
+	/* bad cpulists */
+	{ "start --cpus x", "--cpus:" },
+	{ "start --cpus 3-1", "reversed" },
+	{ "start --cpus 1,,2", "--cpus:" },
+	{ "start --cpus 0-", "--cpus:" },
+	{ "start --cpus -1", "--cpus:" },
+	{ "set --cpus 99999", "too large" },
+	{ "set --cpus ALL", "--cpus:" },
+	/* commands' own rules */
+	{ "set", "nothing to set" },
+	{ "set --owned", "unknown option '--owned'" },
+	{ "set --for 5", "unknown option '--for'" },
+	{ "top --once --count 3", "contradict" },
+	{ "start --owned --owned", "given twice" },
+	{ "start --busy 5 --busy 6", "given twice" },
+};
+
+static void test_bad_args(void **state)
+{
+	union any_opts o;
+	char err[CS_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (parse(bad[i].cmdline, &o, err, sizeof(err)) != CS_PARSE_ERR)
+			fail_msg("'%s' was accepted", bad[i].cmdline);
+		if (!strstr(err, bad[i].err))
+			fail_msg("'%s': message '%s' lacks '%s'",
+				 bad[i].cmdline, err, bad[i].err);
+		if (strchr(err, '\n'))
+			fail_msg("'%s': message is not one line: '%s'",
+				 bad[i].cmdline, err);
+	}
+}
+
+static void test_help(void **state)
+{
+	static const char *const help[] = {
+		"status --help", "start -h", "stop --help", "set --help",
+		"top -h", "start --busy 5 --help",
+	};
+	union any_opts o;
+	char err[CS_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(help) / sizeof(help[0]); i++)
+		if (parse(help[i], &o, err, sizeof(err)) != CS_PARSE_HELP)
+			fail_msg("'%s' is not a help request", help[i]);
+}
+
+static void test_status(void **state)
+{
+	union any_opts o;
+	char err[CS_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse("status", &o, err, sizeof(err)), CS_PARSE_OK);
+	assert_false(o.status.json);
+	assert_string_equal(o.status.engine, "kernel");
+	assert_int_equal(parse("status --engine=user --json", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_true(o.status.json);
+	assert_string_equal(o.status.engine, "user");
+}
+
+static void test_start(void **state)
+{
+	union any_opts o;
+	char err[CS_ERR_MAX];
+	const struct cs_settings *s = &o.start.set;
+
+	(void)state;
+	assert_int_equal(parse("start", &o, err, sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(s->busy_pct, CS_UNSET);
+	assert_int_equal(s->period_ms, CS_UNSET);
+	assert_int_equal(s->interval_ms, CS_UNSET);
+	assert_int_equal(s->time_limit_ms, 0);	/* a plain start has none */
+	assert_null(s->cpus);
+	assert_false(s->owned);
+	assert_string_equal(o.start.engine, "kernel");
+
+	assert_int_equal(parse("start --busy 1 --cpus 0-3,6 --period=10000"
+			       " --interval 60000 --for 86400 --owned"
+			       " --engine user", &o, err, sizeof(err)),
+			 CS_PARSE_OK);
+	assert_int_equal(s->busy_pct, 1);
+	assert_string_equal(s->cpus, "0-3,6");
+	assert_int_equal(s->period_ms, 10000);
+	assert_int_equal(s->interval_ms, 60000);
+	assert_int_equal(o.start.for_s, 86400);
+	assert_int_equal(s->time_limit_ms, 86400000);
+	assert_true(s->owned);
+	assert_string_equal(o.start.engine, "user");
+
+	assert_int_equal(parse("start --busy 100 --cpus all --period 10"
+			       " --interval 10 --for 1", &o, err, sizeof(err)),
+			 CS_PARSE_OK);
+	assert_int_equal(s->busy_pct, 100);
+	assert_string_equal(s->cpus, "all");
+	assert_int_equal(s->period_ms, 10);
+	assert_int_equal(s->interval_ms, 10);
+	assert_int_equal(s->time_limit_ms, 1000);
+}
+
+static void test_set(void **state)
+{
+	union any_opts o;
+	char err[CS_ERR_MAX];
+	const struct cs_settings *s = &o.set.set;
+
+	(void)state;
+	assert_int_equal(parse("set --busy 50", &o, err, sizeof(err)),
+			 CS_PARSE_OK);
+	assert_int_equal(s->busy_pct, 50);
+	assert_int_equal(s->period_ms, CS_UNSET);
+	assert_int_equal(s->interval_ms, CS_UNSET);
+	assert_int_equal(s->time_limit_ms, CS_UNSET);	/* set keeps it */
+	assert_null(s->cpus);
+	assert_int_equal(parse("set --cpus 1 --interval 250 --period 200", &o,
+			       err, sizeof(err)), CS_PARSE_OK);
+	assert_string_equal(s->cpus, "1");
+	assert_int_equal(s->interval_ms, 250);
+	assert_int_equal(s->period_ms, 200);
+	assert_int_equal(s->busy_pct, CS_UNSET);
+}
+
+static void test_stop_top(void **state)
+{
+	union any_opts o;
+	char err[CS_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse("stop", &o, err, sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(parse("top", &o, err, sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(o.top.count, 0);
+	assert_false(o.top.once);
+	assert_false(o.top.json);
+	assert_int_equal(parse("top --count 3 --json", &o, err, sizeof(err)),
+			 CS_PARSE_OK);
+	assert_int_equal(o.top.count, 3);
+	assert_true(o.top.json);
+	assert_int_equal(parse("top --once --engine user", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_true(o.top.once);
+	assert_int_equal(o.top.count, 1);
+	assert_string_equal(o.top.engine, "user");
+	assert_int_equal(parse("top -n 1 --once", &o, err, sizeof(err)),
+			 CS_PARSE_OK);
+}
+
+static void test_parse_u32(void **state)
+{
+	static const struct {
+		const char *s;
+		uint32_t min, max;
+		int ret;
+		uint32_t v;
+	} cases[] = {
+		{ "0", 0, 10, 0, 0 },
+		{ "10", 0, 10, 0, 10 },
+		{ "007", 0, 10, 0, 7 },
+		{ "4294967295", 0, UINT32_MAX, 0, UINT32_MAX },
+		{ "4294967296", 0, UINT32_MAX, -ERANGE, 0 },
+		{ "11", 0, 10, -ERANGE, 0 },
+		{ "0", 1, 10, -ERANGE, 0 },
+		{ "", 0, 10, -EINVAL, 0 },
+		{ " 1", 0, 10, -EINVAL, 0 },
+		{ "1 ", 0, 10, -EINVAL, 0 },
+		{ "1\n", 0, 10, -EINVAL, 0 },
+		{ "99999999999999999999x", 0, 10, -EINVAL, 0 },
+	};
+	uint32_t v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v = 0;
+		assert_int_equal(cs_parse_u32(cases[i].s, cases[i].min,
+					      cases[i].max, &v), cases[i].ret);
+		assert_int_equal(v, cases[i].v);
+	}
+	assert_int_equal(cs_parse_u32(NULL, 0, 10, &v), -EINVAL);
+}
+
+/* The exit codes the commands return for each parse result. */
+static void test_exit_codes(void **state)
+{
+	FILE *saved_out = stdout, *saved_err = stderr, *null;
+
+	(void)state;
+	null = fopen("/dev/null", "w");
+	assert_non_null(null);
+	stdout = null;
+	stderr = null;
+	assert_int_equal(cmd_parse_result(CS_PARSE_OK, "x", "u\n", ""), -1);
+	assert_int_equal(cmd_parse_result(CS_PARSE_HELP, "x", "u\n", ""), 0);
+	assert_int_equal(cmd_parse_result(CS_PARSE_ERR, "x", "u\n", "e"),
+			 EXIT_USAGE);
+	stdout = saved_out;
+	stderr = saved_err;
+	fclose(null);
+	assert_int_equal(EXIT_USAGE, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_start),
+		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_stop_top),
+		cmocka_unit_test(test_parse_u32),
+		cmocka_unit_test(test_exit_codes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* What both engines share: settings, snapshot storage, closing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+void cs_settings_init(struct cs_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->busy_pct = CS_UNSET;
+	s->period_ms = CS_UNSET;
+	s->interval_ms = CS_UNSET;
+	s->time_limit_ms = CS_UNSET;
+}
+
+void cs_snapshot_free(struct cs_snapshot *snap)
+{
+	free(snap->cpu);
+	memset(snap, 0, sizeof(*snap));
+}
+
+void cs_engine_close(struct cs_engine *e)
+{
+	if (e)
+		e->ops->close(e);
+}
