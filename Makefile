@@ -117,7 +117,7 @@ vm: deps
 	tools/vm/run --shell $(BUILD)/vm/initramfs.cpio.gz
 
 demo: deps
-	$(MAKE) vm-module
+	$(MAKE) vm-module $(BUILD)/cpustress-static
 	tools/demo
 
 clean:
