@@ -120,7 +120,6 @@ int cs_sampler_init(void);
 void cs_sampler_exit(void);
 void cs_sampler_reschedule(void);
 bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r);
-u64 cs_sample_ops_total(void);
 
 /* sampler.c: the measurement window of GET_STATS */
 void cs_window_reset(void);

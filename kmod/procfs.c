@@ -73,7 +73,7 @@ static int cs_proc_show(struct seq_file *m, void *v)
 		sum.wait_pm /= n;
 	}
 	cs_show_row(m, "all", READ_ONCE(cs_running) ? "running" : "stopped",
-		    cs_sample_ops_total(), cs_units_total(), &sum);
+		    cs_sample_latest(NULL), cs_units_total(), &sum);
 	if (errors)
 		seq_printf(m, "self-check errors: %llu (a CPU computed the work unit wrongly)\n",
 			   errors);

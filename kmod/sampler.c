@@ -137,34 +137,20 @@ bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r)
 }
 
 /**
- * cs_sample_ops_total() - units per second of all CPUs, newest sample
- *
- * Return: the sum of the per-CPU rounded rates, so that it equals the sum of
- * the per-CPU files; 0 before the first sample.
- */
-u64 cs_sample_ops_total(void)
-{
-	u64 ops = 0;
-
-	mutex_lock(&cs_smp.lock);
-	if (cs_smp.seq)
-		ops = cs_smp.ring[cs_smp.head].ops_total;
-	mutex_unlock(&cs_smp.lock);
-	return ops;
-}
-
-/**
  * cs_sample_latest() - the newest sample's total rate and sequence number
- * @seq: set to the sequence number, 0 before the first sample
+ * @seq: set to the sequence number, 0 before the first sample; may be NULL
  *
- * Return: units per second of all CPUs.
+ * Return: units per second of all CPUs: the sum of the per-CPU rounded
+ * rates, so that it equals the sum of the per-CPU files; 0 before the first
+ * sample.
  */
 u64 cs_sample_latest(u64 *seq)
 {
 	u64 ops = 0;
 
 	mutex_lock(&cs_smp.lock);
-	*seq = cs_smp.seq;
+	if (seq)
+		*seq = cs_smp.seq;
 	if (cs_smp.seq)
 		ops = cs_smp.ring[cs_smp.head].ops_total;
 	mutex_unlock(&cs_smp.lock);

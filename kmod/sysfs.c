@@ -37,7 +37,7 @@ static int cs_parse_u32(const char *buf, u32 *v)
 static ssize_t ops_per_sec_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", cs_sample_ops_total());
+	return sysfs_emit(buf, "%llu\n", cs_sample_latest(NULL));
 }
 
 static ssize_t units_total_show(struct kobject *kobj,
