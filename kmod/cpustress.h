@@ -113,7 +113,6 @@ void cs_worker_stop(unsigned int cpu);
 void cs_workers_kick(void);
 int cs_hotplug_init(void);
 void cs_hotplug_exit(void);
-void cs_stats_snapshot(const struct cs_cpu_stats *s, struct cs_cpu_stats *dst);
 
 /* sampler.c */
 int cs_sampler_init(void);

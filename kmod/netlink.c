@@ -116,16 +116,15 @@ static enum cpustress_cpu_state cs_nl_cpu_state(unsigned int cpu)
 /* Configuration and run state; cs_lock held. */
 static int cs_nl_fill_config(struct sk_buff *skb, struct cpumask *loaded)
 {
+	u64 left = 0, now = ktime_get_ns();
 	unsigned int cpu;
-	u64 left = 0;
 
 	cpumask_clear(loaded);
 	for_each_possible_cpu(cpu)
 		if (cs_cpu_get(cpu)->task)
 			cpumask_set_cpu(cpu, loaded);
-	if (cs_run.deadline_ns && cs_run.deadline_ns > ktime_get_ns())
-		left = div_u64(cs_run.deadline_ns - ktime_get_ns(),
-			       NSEC_PER_MSEC);
+	if (cs_run.deadline_ns > now)
+		left = div_u64(cs_run.deadline_ns - now, NSEC_PER_MSEC);
 
 	if (nla_put_u8(skb, CPUSTRESS_A_RUNNING, cs_running) ||
 	    nla_put_u32(skb, CPUSTRESS_A_BUSY_PCT, cs_cfg.busy_pct) ||

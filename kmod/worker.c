@@ -297,29 +297,6 @@ void cs_workers_kick(void)
 			wake_up_process(cs_cpus[cpu]->task);
 }
 
-/**
- * cs_stats_snapshot() - copy a CPU's counters as they are now
- * @s: counters being written by a worker
- * @dst: the copy
- */
-void cs_stats_snapshot(const struct cs_cpu_stats *s, struct cs_cpu_stats *dst)
-{
-	unsigned int b;
-
-	dst->elements = READ_ONCE(s->elements);
-	dst->units = READ_ONCE(s->units);
-	dst->busy_ns = READ_ONCE(s->busy_ns);
-	dst->sleep_ns = READ_ONCE(s->sleep_ns);
-	dst->steal_ns = READ_ONCE(s->steal_ns);
-	dst->wait_ns = READ_ONCE(s->wait_ns);
-	dst->nivcsw = READ_ONCE(s->nivcsw);
-	dst->irqs = READ_ONCE(s->irqs);
-	dst->unit_max_ns = READ_ONCE(s->unit_max_ns);
-	dst->selfcheck_errors = READ_ONCE(s->selfcheck_errors);
-	for (b = 0; b < CS_HIST_BUCKETS; b++)
-		dst->hist[b] = READ_ONCE(s->hist[b]);
-}
-
 int cs_workers_init(void)
 {
 	unsigned int cpu;

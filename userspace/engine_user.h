@@ -193,6 +193,5 @@ int cs_user_next_sample(struct cs_engine *e, int timeout_ms,
 int cs_uworker_start(struct cs_uengine *ue, unsigned int cpu);
 void cs_uworker_stop(struct cs_uengine *ue, unsigned int cpu);
 void cs_uworkers_kick(struct cs_uengine *ue);
-void cs_ustats_read(const struct cs_cpu_stats *s, struct cs_cpu_stats *dst);
 
 #endif /* CPUSTRESS_ENGINE_USER_H */

@@ -60,7 +60,7 @@ static void cs_stats_read_all(struct cs_uengine *ue, struct cs_cpu_stats *dst)
 
 	cs_sys_account(ue);
 	for (cpu = 0; cpu < ue->nposs; cpu++)
-		cs_ustats_read(&ue->cpu[cpu].stats, &dst[cpu]);
+		cs_stats_snapshot(&ue->cpu[cpu].stats, &dst[cpu]);
 }
 
 /**
@@ -187,7 +187,7 @@ int cs_user_snapshot(struct cs_engine *e, struct cs_snapshot *snap)
 
 		cs->cpu = cpu;
 		cs->state = cs_cpu_state(ue, cpu);
-		cs_ustats_read(&ue->cpu[cpu].stats, &cs->stats);
+		cs_stats_snapshot(&ue->cpu[cpu].stats, &cs->stats);
 		cs->units_total = cs->stats.units;
 		cs_stats_window(&cs->stats, &ue->win_base[cpu]);
 		cs->rate = cs_sample_newest(ue)->cpu[cpu].rate;

@@ -309,26 +309,3 @@ void cs_uworker_stop(struct cs_uengine *ue, unsigned int cpu)
 	free(w);
 	c->w = NULL;
 }
-
-/**
- * cs_ustats_read() - copy a CPU's counters as they are now
- * @s: counters being written by a worker
- * @dst: the copy
- */
-void cs_ustats_read(const struct cs_cpu_stats *s, struct cs_cpu_stats *dst)
-{
-	unsigned int b;
-
-	dst->elements = cs_load(&s->elements);
-	dst->units = cs_load(&s->units);
-	dst->busy_ns = cs_load(&s->busy_ns);
-	dst->sleep_ns = cs_load(&s->sleep_ns);
-	dst->steal_ns = cs_load(&s->steal_ns);
-	dst->wait_ns = cs_load(&s->wait_ns);
-	dst->nivcsw = cs_load(&s->nivcsw);
-	dst->irqs = cs_load(&s->irqs);
-	dst->unit_max_ns = cs_load(&s->unit_max_ns);
-	dst->selfcheck_errors = cs_load(&s->selfcheck_errors);
-	for (b = 0; b < CS_HIST_BUCKETS; b++)
-		dst->hist[b] = cs_load(&s->hist[b]);
-}

@@ -126,14 +126,41 @@ static inline void cs_rate_compute(const struct cs_cpu_stats *prev,
 }
 
 /*
- * Counters have one writer and lock-free readers: stores must not tear.
- * The kernel's WRITE_ONCE, or a relaxed atomic store in user space.
+ * Counters have one writer and lock-free readers: loads and stores must
+ * not tear. The kernel's READ_ONCE/WRITE_ONCE, or relaxed atomics in user
+ * space.
  */
 #ifdef __KERNEL__
+#define CS_STAT_LOAD(p)		READ_ONCE(*(p))
 #define CS_STAT_STORE(p, v)	WRITE_ONCE(*(p), (v))
 #else
+#define CS_STAT_LOAD(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
 #define CS_STAT_STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #endif
+
+/**
+ * cs_stats_snapshot() - copy a CPU's counters as they are now
+ * @s: counters being written by a worker
+ * @dst: the copy
+ */
+static inline void cs_stats_snapshot(const struct cs_cpu_stats *s,
+				     struct cs_cpu_stats *dst)
+{
+	unsigned int b;
+
+	dst->elements = CS_STAT_LOAD(&s->elements);
+	dst->units = CS_STAT_LOAD(&s->units);
+	dst->busy_ns = CS_STAT_LOAD(&s->busy_ns);
+	dst->sleep_ns = CS_STAT_LOAD(&s->sleep_ns);
+	dst->steal_ns = CS_STAT_LOAD(&s->steal_ns);
+	dst->wait_ns = CS_STAT_LOAD(&s->wait_ns);
+	dst->nivcsw = CS_STAT_LOAD(&s->nivcsw);
+	dst->irqs = CS_STAT_LOAD(&s->irqs);
+	dst->unit_max_ns = CS_STAT_LOAD(&s->unit_max_ns);
+	dst->selfcheck_errors = CS_STAT_LOAD(&s->selfcheck_errors);
+	for (b = 0; b < CS_HIST_BUCKETS; b++)
+		dst->hist[b] = CS_STAT_LOAD(&s->hist[b]);
+}
 
 /**
  * struct cs_unit_progress - where a worker is in its work unit
