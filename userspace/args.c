@@ -177,3 +177,66 @@ int cs_arg_u32(struct cs_argscan *sc, int idx, uint32_t min, uint32_t max,
 	}
 	return 0;
 }
+
+/**
+ * cs_arg_u32_list() - the option's value as a strictly ascending list
+ * @sc: the scanner, positioned on the option
+ * @idx: the option's index
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ * @out: the values
+ * @cap: room in @out
+ * @n: number of values, written only on success
+ *
+ * "10,20,30": comma-separated decimal numbers, no spaces, no empty item.
+ *
+ * Return: 0, or CS_ARG_ERR with a message naming the option and the fault.
+ */
+int cs_arg_u32_list(struct cs_argscan *sc, int idx, uint32_t min,
+		    uint32_t max, uint32_t *out, uint32_t cap, uint32_t *n)
+{
+	const char *name = sc->opts[idx].name, *p = sc->val;
+	char item[16];
+	uint32_t k = 0;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		int ret;
+
+		if (!len || len >= sizeof(item)) {
+			cs_arg_error(sc, "--%s: '%s' is not a comma-separated list of numbers",
+				     name, sc->val);
+			return CS_ARG_ERR;
+		}
+		if (k == cap) {
+			cs_arg_error(sc, "--%s: more than %u values", name,
+				     cap);
+			return CS_ARG_ERR;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		ret = cs_parse_u32(item, min, max, &out[k]);
+		if (ret == -EINVAL) {
+			cs_arg_error(sc, "--%s: '%s' is not a number", name,
+				     item);
+			return CS_ARG_ERR;
+		}
+		if (ret == -ERANGE) {
+			cs_arg_error(sc, "--%s: %s is out of range %u..%u",
+				     name, item, min, max);
+			return CS_ARG_ERR;
+		}
+		if (k && out[k] <= out[k - 1]) {
+			cs_arg_error(sc, "--%s: values must go strictly up (%u after %u)",
+				     name, out[k], out[k - 1]);
+			return CS_ARG_ERR;
+		}
+		k++;
+		p += len;
+		if (!*p)
+			break;
+		p++;
+	}
+	*n = k;
+	return 0;
+}

@@ -11,10 +11,6 @@
 
 #include "cli.h"
 
-#ifndef CS_VERSION
-#define CS_VERSION	"0.1"
-#endif
-
 volatile sig_atomic_t cs_interrupted;
 
 static const struct {
@@ -27,6 +23,8 @@ static const struct {
 	{ "stop", stop_main, "stop the run" },
 	{ "set", set_main, "change busy %, CPUs, period or interval" },
 	{ "top", top_main, "live per-CPU view, one screen per sample" },
+	{ "sweep", sweep_main, "load-test sweep over busy % or CPU counts" },
+	{ "compare", compare_main, "compare sweep result files side by side" },
 };
 
 static void show_usage(FILE *f)
@@ -42,8 +40,7 @@ static void show_usage(FILE *f)
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	cs_interrupted = 1;
+	cs_interrupted = sig;
 }
 
 /*

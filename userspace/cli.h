@@ -20,8 +20,12 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "sweep.h"
 
 #define PROG_NAME	"cpustress"
+#ifndef CS_VERSION
+#define CS_VERSION	"0.2"
+#endif
 
 /* Exit codes: success, runtime error, bad usage. */
 #define EXIT_RUNTIME	1
@@ -91,6 +95,8 @@ void cs_argscan_init(struct cs_argscan *sc, int argc, char **argv,
 int cs_argscan_next(struct cs_argscan *sc);
 int cs_arg_u32(struct cs_argscan *sc, int idx, uint32_t min, uint32_t max,
 	       uint32_t *out);
+int cs_arg_u32_list(struct cs_argscan *sc, int idx, uint32_t min,
+		    uint32_t max, uint32_t *out, uint32_t cap, uint32_t *n);
 void cs_arg_error(struct cs_argscan *sc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -121,6 +127,32 @@ struct cs_top_opts {
 	const char *engine;
 };
 
+/* Sweep defaults (README.md "Sweeps"). */
+#define CS_SWEEP_DURATION_DEF	5	/* s */
+#define CS_SWEEP_WARMUP_DEF	2	/* s */
+#define CS_SWEEP_PERIOD_DEF	100	/* ms */
+
+/**
+ * struct cs_sweep_opts - options of cpustress sweep
+ * @plan: the plan; a CPU-count sweep with no levels means "1, 2, 4, ...
+ *	up to every CPU, plus every CPU", filled in by cs_sweep_prepare()
+ * @level_timeout_given: --level-timeout was given (else derived)
+ * @time_limit_given: --time-limit was given (else derived from the plan)
+ * @format: output format
+ * @format_given: --format was given
+ * @output: -o FILE, or NULL for stdout
+ * @engine: "kernel" or "user"
+ */
+struct cs_sweep_opts {
+	struct cs_sweep_plan plan;
+	bool level_timeout_given;
+	bool time_limit_given;
+	enum cs_sweep_format format;
+	bool format_given;
+	const char *output;
+	const char *engine;
+};
+
 enum cs_parse parse_status_args(int argc, char **argv,
 				struct cs_status_opts *o,
 				char *err, size_t errlen);
@@ -133,12 +165,16 @@ enum cs_parse parse_set_args(int argc, char **argv, struct cs_set_opts *o,
 			     char *err, size_t errlen);
 enum cs_parse parse_top_args(int argc, char **argv, struct cs_top_opts *o,
 			     char *err, size_t errlen);
+enum cs_parse parse_sweep_args(int argc, char **argv,
+			       struct cs_sweep_opts *o,
+			       char *err, size_t errlen);
 
 extern const char status_usage[];
 extern const char start_usage[];
 extern const char stop_usage[];
 extern const char set_usage[];
 extern const char top_usage[];
+extern const char sweep_usage[];
 
 int cmd_parse_result(enum cs_parse r, const char *cmd, const char *usage,
 		     const char *err);
@@ -164,6 +200,8 @@ int start_main(int argc, char **argv);
 int stop_main(int argc, char **argv);
 int set_main(int argc, char **argv);
 int top_main(int argc, char **argv);
+int sweep_main(int argc, char **argv);		/* cmd_sweep.c */
+int compare_main(int argc, char **argv);	/* cmd_compare.c */
 
 const char *cs_state_name(enum cpustress_cpu_state state);
 void cs_print_cpu_header(const char *first, bool units);

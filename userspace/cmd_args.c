@@ -22,6 +22,13 @@ const char set_usage[] =
 const char top_usage[] =
 	"usage: " PROG_NAME " top [--count N] [--once] [--json]"
 	" [--engine kernel|user]\n";
+const char sweep_usage[] =
+	"usage: " PROG_NAME " sweep [--busy P,P,... | --cpus-steps N,N,...|auto]"
+	" [--cpus LIST]\n"
+	"         [--duration S] [--warmup S] [--runs N] [--period MS]"
+	" [--level-timeout S]\n"
+	"         [--time-limit S] [--format json|csv|jsonl] [-o FILE]"
+	" [--engine kernel|user]\n";
 
 /*
  * The settings shared by start and set; their indices are the same in both
@@ -268,6 +275,159 @@ enum cs_parse parse_top_args(int argc, char **argv, struct cs_top_opts *o,
 	}
 	if (o->once)
 		o->count = 1;
+	return CS_PARSE_OK;
+}
+
+enum {
+	SWEEP_BUSY, SWEEP_STEPS, SWEEP_CPUS, SWEEP_DURATION, SWEEP_WARMUP,
+	SWEEP_RUNS, SWEEP_PERIOD, SWEEP_LEVEL_TIMEOUT, SWEEP_TIME_LIMIT,
+	SWEEP_FORMAT, SWEEP_OUTPUT, SWEEP_ENGINE, SWEEP_HELP,
+};
+
+static void sweep_defaults(struct cs_sweep_opts *o)
+{
+	struct cs_sweep_plan *p = &o->plan;
+	uint32_t i;
+
+	memset(o, 0, sizeof(*o));
+	p->kind = CS_SWEEP_BUSY;
+	for (i = 0; i < 10; i++)
+		p->levels[i] = 10 * (i + 1);
+	p->nlevels = 10;
+	p->runs = 1;
+	p->duration_ms = CS_SWEEP_DURATION_DEF * 1000;
+	p->warmup_ms = CS_SWEEP_WARMUP_DEF * 1000;
+	p->period_ms = CS_SWEEP_PERIOD_DEF;
+	snprintf(p->cpus, sizeof(p->cpus), "all");
+	o->format = CS_FMT_JSON;
+	o->engine = CS_ENGINE_KERNEL;
+}
+
+static int parse_sweep_opt(struct cs_argscan *sc, int idx,
+			   struct cs_sweep_opts *o)
+{
+	struct cs_sweep_plan *p = &o->plan;
+	uint32_t v = 0;
+	int ret;
+
+	switch (idx) {
+	case SWEEP_BUSY:
+		return cs_arg_u32_list(sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+				       p->levels, CS_SWEEP_LEVELS_MAX,
+				       &p->nlevels);
+	case SWEEP_STEPS:
+		p->kind = CS_SWEEP_CPUS;
+		p->nlevels = 0;		/* auto */
+		if (!strcmp(sc->val, "auto"))
+			return 0;
+		return cs_arg_u32_list(sc, idx, 1, CS_CPUS_MAX, p->levels,
+				       CS_SWEEP_LEVELS_MAX, &p->nlevels);
+	case SWEEP_CPUS:
+		if (check_cpus(sc))
+			return CS_ARG_ERR;
+		snprintf(p->cpus, sizeof(p->cpus), "%s", sc->val);
+		return 0;
+	case SWEEP_FORMAT:
+		if (cs_sweep_format_parse(sc->val, &o->format) < 0) {
+			cs_arg_error(sc, "--format: '%s' is not json, csv or jsonl",
+				     sc->val);
+			return CS_ARG_ERR;
+		}
+		o->format_given = true;
+		return 0;
+	case SWEEP_OUTPUT:
+		if (!*sc->val) {
+			cs_arg_error(sc, "-o: empty file name");
+			return CS_ARG_ERR;
+		}
+		o->output = sc->val;
+		return 0;
+	case SWEEP_ENGINE:
+		return parse_engine(sc, &o->engine);
+	case SWEEP_PERIOD:
+		return cs_arg_u32(sc, idx, CS_PERIOD_MIN, CS_PERIOD_MAX,
+				  &p->period_ms);
+	case SWEEP_RUNS:
+		return cs_arg_u32(sc, idx, 1, CS_SWEEP_RUNS_MAX, &p->runs);
+	}
+	/* The rest are seconds. */
+	switch (idx) {
+	case SWEEP_DURATION:
+		ret = cs_arg_u32(sc, idx, 1, CS_SWEEP_DURATION_MAX, &v);
+		p->duration_ms = v * 1000;
+		break;
+	case SWEEP_WARMUP:
+		ret = cs_arg_u32(sc, idx, 0, CS_SWEEP_WARMUP_MAX, &v);
+		p->warmup_ms = v * 1000;
+		break;
+	case SWEEP_LEVEL_TIMEOUT:
+		ret = cs_arg_u32(sc, idx, 1, CS_SWEEP_DURATION_MAX * 4, &v);
+		p->level_timeout_ms = v * 1000;
+		o->level_timeout_given = true;
+		break;
+	default:
+		ret = cs_arg_u32(sc, idx, 1, CS_SWEEP_LIMIT_MAX, &v);
+		p->time_limit_ms = v * 1000;
+		o->time_limit_given = true;
+	}
+	return ret;
+}
+
+/**
+ * parse_sweep_args() - options of cpustress sweep
+ *
+ * The time limit is only checked against the plan once the CPU-count
+ * steps are known (cmd_sweep.c); everything else is checked here.
+ */
+enum cs_parse parse_sweep_args(int argc, char **argv,
+			       struct cs_sweep_opts *o,
+			       char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		[SWEEP_BUSY] = { .name = "busy", .has_arg = true },
+		[SWEEP_STEPS] = { .name = "cpus-steps", .has_arg = true },
+		[SWEEP_CPUS] = { .name = "cpus", .has_arg = true },
+		[SWEEP_DURATION] = { .name = "duration", .has_arg = true },
+		[SWEEP_WARMUP] = { .name = "warmup", .has_arg = true },
+		[SWEEP_RUNS] = { .name = "runs", .has_arg = true },
+		[SWEEP_PERIOD] = { .name = "period", .has_arg = true },
+		[SWEEP_LEVEL_TIMEOUT] = { .name = "level-timeout",
+					  .has_arg = true },
+		[SWEEP_TIME_LIMIT] = { .name = "time-limit", .has_arg = true },
+		[SWEEP_FORMAT] = { .name = "format", .has_arg = true },
+		[SWEEP_OUTPUT] = { .name = "output", .short_name = 'o',
+				   .has_arg = true },
+		[SWEEP_ENGINE] = { .name = "engine", .has_arg = true },
+		[SWEEP_HELP] = { .name = "help", .short_name = 'h' },
+		{ }
+	};
+	struct cs_sweep_plan *p = &o->plan;
+	struct cs_argscan sc;
+	uint32_t held;
+	int idx;
+
+	sweep_defaults(o);
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		if (idx == SWEEP_HELP)
+			return CS_PARSE_HELP;
+		if (parse_sweep_opt(&sc, idx, o))
+			return CS_PARSE_ERR;
+	}
+	if (idx != CS_ARG_END)
+		return CS_PARSE_ERR;
+	if ((sc.seen >> SWEEP_BUSY & 1) && (sc.seen >> SWEEP_STEPS & 1)) {
+		cs_arg_error(&sc, "--busy and --cpus-steps are two kinds of sweep: give one");
+		return CS_PARSE_ERR;
+	}
+	held = p->warmup_ms + p->duration_ms;
+	if (!o->level_timeout_given)
+		p->level_timeout_ms = 2 * held + 10000;
+	if (p->level_timeout_ms <= held) {
+		cs_arg_error(&sc, "--level-timeout %u s is not longer than --warmup + --duration (%u s)",
+			     p->level_timeout_ms / 1000, held / 1000);
+		return CS_PARSE_ERR;
+	}
 	return CS_PARSE_OK;
 }
 

@@ -11,13 +11,14 @@
 
 #include "cli.h"
 
-#define MAX_ARGS	16
+#define MAX_ARGS	32
 
 union any_opts {
 	struct cs_status_opts status;
 	struct cs_start_opts start;
 	struct cs_set_opts set;
 	struct cs_top_opts top;
+	struct cs_sweep_opts sweep;
 };
 
 /* Split "start --busy 5" at spaces into argv (argv[0] the command). */
@@ -52,6 +53,8 @@ static enum cs_parse parse(const char *cmdline, union any_opts *o,
 		return parse_set_args(argc, argv, &o->set, err, errlen);
 	if (!strcmp(argv[0], "top"))
 		return parse_top_args(argc, argv, &o->top, err, errlen);
+	if (!strcmp(argv[0], "sweep"))
+		return parse_sweep_args(argc, argv, &o->sweep, err, errlen);
 	fail_msg("no parser for %s", argv[0]);
 	return CS_PARSE_ERR;
 }
@@ -116,6 +119,30 @@ static const struct {
 	{ "top --once --count 3", "contradict" },
 	{ "start --owned --owned", "given twice" },
 	{ "start --busy 5 --busy 6", "given twice" },
+	/* sweep */
+	{ "sweep --busy 10,,20", "not a comma-separated list" },
+	{ "sweep --busy 10,", "not a comma-separated list" },
+	{ "sweep --busy ,10", "not a comma-separated list" },
+	{ "sweep --busy 10,x", "'x' is not a number" },
+	{ "sweep --busy 0,10", "--busy: 0 is out of range 1..100" },
+	{ "sweep --busy 10,101", "101 is out of range 1..100" },
+	{ "sweep --busy 20,10", "strictly up (10 after 20)" },
+	{ "sweep --busy 10,10", "strictly up" },
+	{ "sweep --cpus-steps 0,1", "--cpus-steps: 0 is out of range" },
+	{ "sweep --cpus-steps many", "'many' is not a number" },
+	{ "sweep --busy 50 --cpus-steps 1,2", "two kinds of sweep" },
+	{ "sweep --duration 0", "--duration: 0 is out of range 1..3600" },
+	{ "sweep --warmup 601", "--warmup: 601 is out of range 0..600" },
+	{ "sweep --runs 0", "--runs: 0 is out of range 1..100" },
+	{ "sweep --runs 101", "out of range 1..100" },
+	{ "sweep --time-limit 0", "--time-limit: 0 is out of range" },
+	{ "sweep --time-limit 86401", "out of range 1..86400" },
+	{ "sweep --level-timeout 5", "not longer than --warmup + --duration (7 s)" },
+	{ "sweep --format xml", "'xml' is not json, csv or jsonl" },
+	{ "sweep -o", "needs a value" },
+	{ "sweep --cpus 2-1", "reversed" },
+	{ "sweep --engine gpu", "not kernel or user" },
+	{ "sweep 10", "unexpected argument '10'" },
 };
 
 static void test_bad_args(void **state)
@@ -142,7 +169,7 @@ static void test_help(void **state)
 {
 	static const char *const help[] = {
 		"status --help", "start -h", "stop --help", "set --help",
-		"top -h", "start --busy 5 --help",
+		"top -h", "start --busy 5 --help", "sweep --help",
 	};
 	union any_opts o;
 	char err[CS_ERR_MAX];
@@ -254,6 +281,58 @@ static void test_stop_top(void **state)
 			 CS_PARSE_OK);
 }
 
+static void test_sweep(void **state)
+{
+	union any_opts o;
+	struct cs_sweep_plan *p = &o.sweep.plan;
+	char err[CS_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse("sweep", &o, err, sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(p->kind, CS_SWEEP_BUSY);
+	assert_int_equal(p->nlevels, 10);
+	assert_int_equal(p->levels[0], 10);
+	assert_int_equal(p->levels[9], 100);
+	assert_int_equal(p->runs, 1);
+	assert_int_equal(p->duration_ms, 5000);
+	assert_int_equal(p->warmup_ms, 2000);
+	assert_int_equal(p->period_ms, 100);
+	assert_int_equal(p->level_timeout_ms, 2 * 7000 + 10000);
+	assert_string_equal(p->cpus, "all");
+	assert_false(o.sweep.time_limit_given);
+	assert_null(o.sweep.output);
+	assert_int_equal(o.sweep.format, CS_FMT_JSON);
+	assert_false(o.sweep.format_given);
+	assert_string_equal(o.sweep.engine, "kernel");
+
+	assert_int_equal(parse("sweep --busy 25,50,100 --runs 3 --duration 2 --warmup 0 --period 200 --level-timeout 9 --time-limit 60 --format jsonl -o r.jsonl --engine user --cpus 0-1",
+			       &o, err, sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(p->nlevels, 3);
+	assert_int_equal(p->levels[1], 50);
+	assert_int_equal(p->runs, 3);
+	assert_int_equal(p->duration_ms, 2000);
+	assert_int_equal(p->warmup_ms, 0);
+	assert_int_equal(p->period_ms, 200);
+	assert_int_equal(p->level_timeout_ms, 9000);
+	assert_int_equal(p->time_limit_ms, 60000);
+	assert_true(o.sweep.time_limit_given);
+	assert_int_equal(o.sweep.format, CS_FMT_JSONL);
+	assert_string_equal(o.sweep.output, "r.jsonl");
+	assert_string_equal(o.sweep.engine, "user");
+	assert_string_equal(p->cpus, "0-1");
+
+	assert_int_equal(parse("sweep --cpus-steps 1,2,4", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(p->kind, CS_SWEEP_CPUS);
+	assert_int_equal(p->nlevels, 3);
+	assert_int_equal(p->levels[2], 4);
+	assert_int_equal(parse("sweep --cpus-steps auto --format csv", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(p->kind, CS_SWEEP_CPUS);
+	assert_int_equal(p->nlevels, 0);
+	assert_int_equal(o.sweep.format, CS_FMT_CSV);
+}
+
 static void test_parse_u32(void **state)
 {
 	static const struct {
@@ -317,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_start),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_stop_top),
+		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_parse_u32),
 		cmocka_unit_test(test_exit_codes),
 	};

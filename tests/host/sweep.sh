@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# cpustress sweep with the user-space engine on the host (no module): the
+# three output formats parsed back with jq, the summary, a SIGTERM in the
+# middle, and the refusals that must happen before anything runs.
+#   tests/host/sweep.sh [CPUSTRESS]   (default userspace/cpustress)
+set -uo pipefail
+
+cli=${1:-userspace/cpustress}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-sweep.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+check() {
+	local name=$1
+	shift
+	if "$@"; then echo "PASS sweep: $name"; else echo "FAIL sweep: $name"; fi
+}
+
+if [[ ! -x "$cli" ]]; then
+	echo "FAIL sweep: $cli not built (make cli)"
+	exit 0
+fi
+if ! command -v jq >/dev/null; then
+	echo "FAIL sweep: jq missing (make deps)"
+	exit 0
+fi
+
+sweep() { "$cli" sweep --engine user --duration 1 --warmup 0 "$@"; }
+# jqe FILTER FILE: jq -e, quietly.
+jqe() { jq -e "$@" >/dev/null; }
+
+# JSON: the pcd top level and the extension.
+sweep --busy 30,100 --runs 2 -o "$tmp/r.json" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "user-engine busy sweep exits 0 ($(head -c 200 "$tmp/err"))" test "$rc" = 0
+check "JSON has the pcd keys with the right types" \
+	jqe '(.hostname|type=="string") and (.timestamp|type=="number") and
+	       (.numCores>=1) and (.results|length==2) and
+	       (.results|map(.busyPct)==[30,100]) and
+	       (.maxUnits==(.results|map(.workUnits)|max)) and
+	       (.avgUnits==((.results|map(.workUnits)|add)/2|round)) and
+	       (.unitsPerSec==((.maxUnits/.numCores)|round)) and
+	       (has("error")|not)' "$tmp/r.json"
+check "JSON extension: complete, user engine, work-unit parameters" \
+	jqe '.cpustress.status=="complete" and .cpustress.engine=="user" and
+	       .cpustress.workUnit.wuKib==512 and .cpustress.workUnit.wuSpins==17 and
+	       (.cpustress.runs|length==4) and
+	       (.cpustress.levels|map(.runsOk)==[2,2])' "$tmp/r.json"
+check "JSON: 30 % busy gives fewer units than 100 %" \
+	jqe '.results[0].workUnits < .results[1].workUnits' "$tmp/r.json"
+check "JSON: achieved busy within 5 points of 30 and 100" \
+	jqe '[.cpustress.levels[]|(.busyAchievedPct-.busyTargetPct)|fabs<5]|all' "$tmp/r.json"
+check "summary on stdout with both levels" \
+	test "$(grep -cE '^ +(30|100) +2/2 ' "$tmp/out")" = 2
+check "no temporary file left next to the result" \
+	test "$(find "$tmp" -name '.r.json.*' | wc -l)" = 0
+
+# CSV and JSONL: same columns, one row per (level, run).
+sweep --busy 50 --runs 2 --format csv -o "$tmp/r.csv" >/dev/null 2>&1
+check "CSV: header and 2 rows, all of the header's width" \
+	test "$(wc -l <"$tmp/r.csv")" = 3 -a \
+	"$(awk -F, '{ print NF }' "$tmp/r.csv" | sort -u)" = "$(head -1 "$tmp/r.csv" | awk -F, '{ print NF }')"
+sweep --busy 50 --format jsonl >"$tmp/r.jsonl" 2>/dev/null
+check "JSONL to stdout: one object with the CSV's columns as keys" \
+	test "$(wc -l <"$tmp/r.jsonl")" = 1 -a \
+	"$(jq -r 'keys_unsorted|join(",")' "$tmp/r.jsonl")" = "$(head -1 "$tmp/r.csv")"
+
+# SIGTERM in the middle: what was measured is saved, marked interrupted.
+# (the CLI itself in the background, so that the signal reaches it)
+"$cli" sweep --engine user --duration 1 --warmup 0 --busy 10,20,30,40,50,60 \
+	-o "$tmp/t.json" >/dev/null 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do
+	[[ -s "$tmp/t.json" ]] && jq -e '.cpustress.runs|length>=2' "$tmp/t.json" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+check "SIGTERM exits 143 ($rc)" test "$rc" = 143
+check "the interrupted file is valid JSON marked interrupted, with an error" \
+	jqe '.cpustress.status=="interrupted" and (.error|length>0) and
+	       ([.cpustress.runs[]|select(.status=="ok")]|length>=2)' "$tmp/t.json"
+check "stderr names the file" grep -q "measured is in $tmp/t.json" "$tmp/err"
+
+# Refusals before anything runs.
+"$cli" sweep --engine user --busy 50 -o "$tmp/nodir/x.json" >/dev/null 2>"$tmp/err"
+rc=$?
+check "output in a missing directory: exit 1 naming it" \
+	test "$rc" = 1 -a "$(grep -c "$tmp/nodir" "$tmp/err")" -ge 1
+"$cli" sweep --engine user --busy 50 -o "$tmp" >/dev/null 2>"$tmp/err"
+rc=$?
+check "output path that is a directory: exit 1" test "$rc" = 1
+"$cli" sweep --engine user --busy 50,60 --duration 30 --time-limit 10 >/dev/null 2>"$tmp/err"
+rc=$?
+check "plan longer than --time-limit: exit 2 saying so" \
+	test "$rc" = 2 -a "$(grep -c 'more than the time limit' "$tmp/err")" = 1
+"$cli" sweep --engine user --cpus-steps 1,4096 >/dev/null 2>"$tmp/err"
+rc=$?
+check "more CPU steps than CPUs: exit 1" \
+	test "$rc" = 1 -a "$(grep -c 'CPUs to draw from' "$tmp/err")" = 1

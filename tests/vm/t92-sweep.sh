@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-2.0
+# cpustress sweep against the module: a full busy sweep, a CPU-count sweep,
+# an interrupted one and a killed one, and the refusals that must leave
+# the module as it was.
+
+CLI=/bin/cpustress
+n=$(ncpus_online)
+
+# jnums KEY FILE: every number under KEY in a pretty-printed JSON file, in
+# file order, one per line ("null" for a null).
+jnums() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\|null\),\{0,1\}$/\1/p" "$2"; }
+# nok FILE: measurements with status ok in a result file (0 if none yet).
+nok() { cat "$1" 2>/dev/null | grep -c '"status": "ok"'; }
+# jstr KEY FILE: the first string under KEY.
+jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\",\{0,1\}$/\1/p" "$2" | head -1; }
+
+load
+check "sweep: module idle before the sweeps" [ "$(cat $CS/running)" = 0 ]
+
+# A full busy sweep: 10 levels, 1 s warm-up and 2 s measured each.
+t0=$(now_ms)
+$CLI sweep --duration 2 --warmup 1 -o /tmp/busy.json > /tmp/busy.out 2>/tmp/err
+rc=$?
+t1=$(now_ms)
+check "sweep: busy sweep exits 0 in $((t1 - t0)) ms ($(head -c 300 /tmp/err))" [ "$rc" = 0 ]
+check "sweep: the module is stopped after it" [ "$(cat $CS/running)" = 0 ]
+check "sweep: the file says complete" [ "$(jstr status /tmp/busy.json)" = complete ]
+check "sweep: the file is valid for compare" $CLI compare /tmp/busy.json > /dev/null
+check "sweep: numCores is $n" [ "$(jnums numCores /tmp/busy.json)" = "$n" ]
+# results[] comes first: its busyPct and workUnits are the first ten.
+jnums busyPct /tmp/busy.json | head -10 > /tmp/levels
+jnums workUnits /tmp/busy.json | head -10 > /tmp/units
+check "sweep: results hold busyPct 10..100" \
+	[ "$(tr '\n' ' ' < /tmp/levels)" = "10 20 30 40 50 60 70 80 90 100 " ]
+echo "# sweep: workUnits by level: $(tr '\n' ' ' < /tmp/units)"
+check "sweep: each level's workUnits above the previous level's" \
+	awk 'NR > 1 && $1 <= prev { exit 1 } { prev = $1 }' /tmp/units
+max=$(jnums maxUnits /tmp/busy.json)
+check "sweep: workUnits at 100 ($(tail -1 /tmp/units)) equals maxUnits ($max)" \
+	[ "$(tail -1 /tmp/units)" = "$max" ]
+check "sweep: unitsPerSec is maxUnits / numCores" \
+	fcmp "$(jnums unitsPerSec /tmp/busy.json) - $max / $n <= 0.5 && $max / $n - $(jnums unitsPerSec /tmp/busy.json) <= 0.5"
+jnums busyAchievedPct /tmp/busy.json > /tmp/achieved
+echo "# sweep: achieved busy by level: $(tr '\n' ' ' < /tmp/achieved)"
+check "sweep: achieved busy within 5 points of every level" \
+	sh -c "paste /tmp/levels /tmp/achieved | awk '{ d = \$2 - \$1; if (d < -5 || d > 5) exit 1 } END { exit NR != 10 }'"
+check "sweep: the summary table has a row per level" \
+	[ "$(grep -cE '^ *(10|20|30|40|50|60|70|80|90|100) ' /tmp/busy.out)" -ge 10 ]
+
+# A CPU-count sweep 1..n at busy 100, as CSV and as JSON.
+$CLI sweep --cpus-steps auto --duration 2 --warmup 1 -o /tmp/cpus.json > /tmp/cpus.out 2>/tmp/err
+rc=$?
+check "sweep: CPU-count sweep exits 0 ($(head -c 300 /tmp/err))" [ "$rc" = 0 ]
+jnums efficiency /tmp/cpus.json > /tmp/eff
+echo "# sweep: efficiency by CPU count: $(tr '\n' ' ' < /tmp/eff)"
+check "sweep: efficiency at 1 CPU is 1" fcmp "$(head -1 /tmp/eff) == 1"
+check "sweep: efficiency at $n CPUs reported, 0.8..1.2" \
+	fcmp "$(sed -n ${n}p /tmp/eff) >= 0.8 && $(sed -n ${n}p /tmp/eff) <= 1.2"
+check "sweep: the summary names the knee and the 50-75 % advice" \
+	sh -c "grep -q 'knee' /tmp/cpus.out && grep -q '50-75' /tmp/cpus.out"
+
+# CSV: a header and one row per (level, run), every row as wide.
+$CLI sweep --busy 50,100 --runs 2 --duration 1 --warmup 0 --format csv -o /tmp/s.csv > /dev/null 2>/tmp/err
+check "sweep: CSV has a header and 4 rows of equal width" \
+	sh -c "[ \$(wc -l < /tmp/s.csv) = 5 ] &&
+	       [ \$(awk -F, '{ print NF }' /tmp/s.csv | sort -u | wc -l) = 1 ] &&
+	       head -1 /tmp/s.csv | grep -q '^ts,host,engine,kind,level,'"
+
+# SIGINT in the middle: the load stops, the measured levels are saved,
+# the file says interrupted, and the exit code says SIGINT.
+$CLI sweep --duration 1 --warmup 0 -o /tmp/int.json > /dev/null 2>/tmp/err &
+pid=$!
+wait_for "[ \$(nok /tmp/int.json) -ge 3 ]" 150
+kill -INT $pid
+wait $pid
+rc=$?
+check "sweep: SIGINT exits 130 ($rc)" [ "$rc" = 130 ]
+check "sweep: SIGINT leaves the module stopped" [ "$(cat $CS/running)" = 0 ]
+check "sweep: the interrupted file is valid and says interrupted" \
+	sh -c "$CLI compare /tmp/int.json > /dev/null 2>&1 && grep -q '\"status\": \"interrupted\"' /tmp/int.json"
+ok=$(nok /tmp/int.json)
+check "sweep: the interrupted file keeps the $ok finished measurements" [ "$ok" -ge 3 ]
+check "sweep: the interrupted file's top level has an error" grep -q '^  "error": ' /tmp/int.json
+check "sweep: stderr says where the results are" grep -q 'measured is in /tmp/int.json' /tmp/err
+
+# SIGKILL: the module stops the owned run; the file is valid, not complete.
+$CLI sweep --duration 1 --warmup 0 -o /tmp/kill.json > /dev/null 2>&1 &
+pid=$!
+wait_for "[ \$(nok /tmp/kill.json) -ge 2 ]" 150
+kill -KILL $pid
+wait $pid 2>/dev/null
+check "sweep: SIGKILL of the CLI stops the run" wait_for "[ \$(cat $CS/running) = 0 ]" 20
+check "sweep: the killed sweep's file is valid and says running" \
+	sh -c "$CLI compare /tmp/kill.json > /dev/null 2>&1 && grep -q '^    \"status\": \"running\"' /tmp/kill.json"
+check "sweep: no temporary file left behind" \
+	[ -z "$(ls -A /tmp | grep '^\.kill\.json\.')" ]
+
+# Refusals change nothing.
+$CLI start --busy 30
+$CLI sweep --busy 50 --duration 1 2>/tmp/err
+rc=$?
+check "sweep: refused while a run is in progress, exit 1 ($(cat /tmp/err))" \
+	sh -c "[ $rc = 1 ] && grep -q 'run is in progress' /tmp/err"
+check "sweep: the refusal left the run as it was" \
+	[ "$(cat $CS/running)/$(cat $CS/busy_pct)" = 1/30 ]
+$CLI stop
+$CLI sweep --busy 50 --duration 1 -o /nonexistent/dir/x.json 2>/tmp/err
+rc=$?
+check "sweep: an unwritable output path is refused before the start ($(cat /tmp/err))" \
+	sh -c "[ $rc = 1 ] && grep -q '/nonexistent/dir' /tmp/err && [ \$(cat $CS/running) = 0 ]"
+$CLI sweep --cpus-steps 1,$((n + 1)) 2>/tmp/err
+rc=$?
+check "sweep: more CPU steps than CPUs refused ($(cat /tmp/err))" \
+	sh -c "[ $rc = 1 ] && grep -q 'only $n CPUs' /tmp/err && [ \$(cat $CS/running) = 0 ]"
+unload
