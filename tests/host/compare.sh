@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `cpustress compare` on the host, from the fixtures in tests/data/sweeps:
+# the table and the CSV of good files, the --cost ranking, usage errors
+# (exit 2, one line naming the problem, then the usage) and bad files
+# (exit 1, one line naming the file).
+#   tests/host/compare.sh [CPUSTRESS]   (default userspace/cpustress)
+# Prints PASS/FAIL lines, like every test here.
+set -uo pipefail
+
+cli=${1:-userspace/cpustress}
+d=$(cd "$(dirname "$0")/../data/sweeps" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-compare.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+if [[ ! -x "$cli" ]]; then
+	echo "FAIL compare: $cli not built (make cli)"
+	exit 0
+fi
+
+a=$d/host-a.json
+b=$d/host-b.json
+
+# run ARGS...: runs cpustress compare ARGS; sets rc, out, err.
+run() {
+	"$cli" compare "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+check() {
+	local name=$1
+	shift
+	if "$@"; then echo "PASS compare: $name"; else echo "FAIL compare: $name (rc $rc, stderr: ${err:0:200})"; fi
+}
+
+# has TEXT: stdout holds the line TEXT.
+has() {
+	grep -qxF -- "$1" "$tmp/out"
+}
+
+# usage_error WANT ARGS...: exit 2, WANT in the first line of stderr, the
+# usage after it, nothing on stdout.
+usage_error() {
+	local want=$1
+	shift
+	run "$@"
+	check "usage error '${want//$d\//}'" \
+		test "$rc" = 2 -a -z "$out" \
+		-a "$(sed -n 1p "$tmp/err" | grep -c -F -- "cpustress compare: $want")" = 1 \
+		-a "$(grep -c '^usage: cpustress compare' "$tmp/err")" = 1
+}
+
+# runtime_error WANT ARGS...: exit 1, one line "cpustress: ..." holding
+# WANT, nothing on stdout.
+runtime_error() {
+	local want=$1
+	shift
+	run "$@"
+	check "refused: '${want//$d\//}'" \
+		test "$rc" = 1 -a -z "$out" -a "$(wc -l <"$tmp/err")" = 1 \
+		-a "$(grep -c -F -- "cpustress: $want" "$tmp/err")" = 1
+}
+
+run --help
+check "--help prints the usage on stdout, exits 0" \
+	test "$rc" = 0 -a -z "$err" -a "$(grep -c '^usage: cpustress compare' "$tmp/out")" = 1
+
+# The fixtures' table (tests/unit/test_compare.c computes it by hand).
+run "$a" "$b"
+check "two files: exit 0, nothing on stderr" test "$rc" = 0 -a -z "$err"
+check "table header names the level and both hosts" \
+	has "busy%  host-a  host-b  host-b diff  host-b diff%"
+check "table: level 25 differs by +100, +10.0%" \
+	has "   25    1000    1100         +100        +10.0%"
+check "table: a level only host-b has shows '-' for host-a" \
+	has "   90       -    3800            -             -"
+check "table: maxUnits row" has "  max    3600    4000         +400        +11.1%"
+check "table: no price section without --cost" \
+	test "$(grep -c price-performance "$tmp/out")" = 0
+
+run "$a"
+check "one file: exit 0, its curve" test "$rc" = 0 -a -z "$err" -a "$(grep -c '^  max    3600$' "$tmp/out")" = 1
+
+run "$a" "$b" --format csv
+check "csv: exit 0" test "$rc" = 0 -a -z "$err"
+check "csv: header" test "$(sed -n 1p "$tmp/out")" = \
+	"section,level,label,units,diff_units,diff_pct,cost_usd_per_hour,units_per_dollar_hour,rank"
+check "csv: every row has 9 columns" \
+	test "$(awk -F, 'NF != 9' "$tmp/out" | wc -l)" = 0 -a "$(wc -l <"$tmp/out")" = 13
+check "csv: a curve row" has "curve,100,host-b,4000,400,11.11,,,"
+
+# host-a 3600 / 0.40 = 9000 beats host-b 4000 / 0.50 = 8000 ...
+run "$a" "$b" --cost host-a=0.40 --cost host-b=0.50 --format csv
+check "--cost: host-a first at 9000 units per dollar-hour" \
+	test "$rc" = 0 -a "$(grep '^price,' "$tmp/out" | cut -d, -f3,8,9 | tr '\n' ' ')" = \
+	"host-a,9000.0,1 host-b,8000.0,2 "
+# ... and host-b 4000 / 0.25 = 16000 beats host-a 3600 / 0.50 = 7200.
+run "$a" "$b" --cost host-b.json=0.25 --cost "$a=0.5"
+check "--cost by file name and by path: host-b ranks first" \
+	test "$rc" = 0 -a "$(grep -A2 '^rank' "$tmp/out" | awk 'NR > 1 { print $1 $2 }' | tr '\n' ' ')" = \
+	"1host-b 2host-a "
+run "$a" "$b" --cost host-b=0.5
+check "--cost for one file: the other is listed without a price" \
+	test "$rc" = 0 -a "$(grep -c '^no price given: host-a$' "$tmp/out")" = 1
+
+run "$a" "$d/host-a-partial.json"
+check "an interrupted file: compared, with a warning naming it" \
+	test "$rc" = 0 -a "$(grep -c "^cpustress: warning: $d/host-a-partial.json: the sweep is interrupted" "$tmp/err")" = 1
+check "two files of one host: labelled by file name" \
+	test "$(grep -c '^busy%  host-a (host-a.json)  host-a (host-a-partial.json)' "$tmp/out")" = 1
+
+usage_error "no result files given"
+usage_error "--cost 'host-a': expected NAME=USD_PER_HOUR" "$a" --cost host-a
+usage_error "--cost host-a=0: the price must be above 0" "$a" --cost host-a=0
+usage_error "--cost host-a=abc: 'abc' is not a price" "$a" --cost host-a=abc
+usage_error "--cost host-a=-1: '-1' is not a price" "$a" --cost host-a=-1
+usage_error "--cost host-a given twice" "$a" --cost host-a=1 --cost host-a=2
+usage_error "--cost 'nope' names no file" "$a" "$b" --cost nope=1
+usage_error "--format: 'xml' is not table or csv" "$a" --format xml
+usage_error "unknown option '--frob'" "$a" --frob
+usage_error "file '$a' given twice" "$a" "$a"
+# shellcheck disable=SC2046
+usage_error "more than 16 files" $(for i in $(seq 17); do echo "$d/f$i.json"; done)
+
+runtime_error "$d/bad-type.json: field cpustress.levels[2].p99Us: expected a number" "$a" "$d/bad-type.json"
+runtime_error "$d/bad-syntax.json:3:24: not valid JSON" "$d/bad-syntax.json"
+runtime_error "$d/bad-format2.json: written by a newer cpustress (format 2)" "$d/bad-format2.json"
+runtime_error "$d/bad-plain-pcd.json: no \"cpustress\" object" "$d/bad-plain-pcd.json"
+runtime_error "$d/bad-empty.json: empty file" "$d/bad-empty.json"
+runtime_error "$d/nope.json: cannot open: No such file or directory" "$d/nope.json"
+runtime_error "$d: is a directory" "$d"
+runtime_error "$a and $d/host-wu256.json were measured with different work units" "$a" "$d/host-wu256.json"
+runtime_error "$a is a busy sweep and $d/host-cpus.json a CPU-count sweep" "$a" "$d/host-cpus.json"
