@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# tools/plot-sweep on the fixtures in tests/data/plot/: the files it should
+# write exist, SVGs are well-formed and hold one point per level with a good
+# run (none for a level whose runsOk is 0), the knee is labelled, PNGs are
+# PNGs; bad input exits 1 naming the file, bad usage exits 2 with the usage.
+#   tests/host/plot-sweep.sh      (from the repository root)
+# Needs gnuplot (gnuplot-nox), jq and xmllint (libxml2-utils).
+# Prints PASS/FAIL lines, like every test here.
+set -uo pipefail
+
+tool=tools/plot-sweep
+data=tests/data/plot
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-plot.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+missing=()
+for t in gnuplot jq xmllint; do
+	command -v "$t" >/dev/null || missing+=("$t")
+done
+if ((${#missing[@]})); then
+	echo "FAIL plot-sweep: ${missing[*]} not installed (apt-get install gnuplot-nox jq libxml2-utils, or make deps)"
+	exit 0
+fi
+if [[ ! -x $tool ]]; then
+	echo "FAIL plot-sweep: $tool missing or not executable"
+	exit 0
+fi
+
+# run ARGS...: sets rc, out, err.
+run() {
+	"$tool" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# check NAME COMMAND...: PASS when COMMAND succeeds; why= says why not.
+why=
+check() {
+	local name=$1
+	shift
+	why=
+	if "$@"; then
+		echo "PASS plot-sweep: $name"
+	else
+		echo "FAIL plot-sweep: $name: ${why:-rc $rc, stderr: ${err:0:200}}"
+	fi
+}
+
+# xp FILE XPATH: the value of an XPath expression on an SVG.
+xp() {
+	xmllint --xpath "$2" "$1" 2>/dev/null
+}
+
+# points SVG N: data points drawn by gnuplot's Nth plot (a titled plot): the
+# point symbols in its groups (an opaque legend is drawn in a second group of
+# the same id), less the one of its legend sample.
+points() {
+	local n
+	n=$(xp "$1" "count(//*[local-name()='g'][@id='gnuplot_plot_$2']//*[local-name()='use'])")
+	echo $((${n:-0} - 1))
+}
+
+# has_text SVG TEXT: a <text> element holds exactly TEXT.
+has_text() {
+	[[ $(xp "$1" "count(//*[local-name()='text'][normalize-space(.)='$2'])") -ge 1 ]] ||
+		{ why="no text '$2' in $(basename "$1")"; return 1; }
+}
+
+# title_has SVG TEXT: some <text> element contains TEXT (titles, labels).
+title_has() {
+	[[ $(xp "$1" "count(//*[local-name()='text'][contains(., '$2')])") -ge 1 ]] ||
+		{ why="no text containing '$2' in $(basename "$1")"; return 1; }
+}
+
+# svg_ok SVG PLOT:COUNT...: well-formed, and plot PLOT has COUNT points.
+svg_ok() {
+	local svg=$1 spec n got
+	shift
+	[[ -s $svg ]] || { why="$svg not written"; return 1; }
+	xmllint --noout "$svg" 2>"$tmp/xml" || { why="$(basename "$svg") is not well-formed XML: $(head -c 200 "$tmp/xml")"; return 1; }
+	for spec in "$@"; do
+		n=${spec%%:*}
+		got=$(points "$svg" "$n")
+		[[ $got == "${spec#*:}" ]] || { why="$(basename "$svg") plot $n has $got points, want ${spec#*:}"; return 1; }
+	done
+}
+
+# png_ok PNG: the PNG signature, 1100x720 in the header, 10 KB..2 MB.
+png_ok() {
+	local png=$1 sig dims size
+	[[ -s $png ]] || { why="$png not written"; return 1; }
+	sig=$(od -An -tx1 -N8 "$png" | tr -d ' \n')
+	[[ $sig == 89504e470d0a1a0a ]] || { why="$(basename "$png") starts with $sig, not the PNG signature"; return 1; }
+	dims=$(od -An -tu1 -j16 -N8 "$png" | awk '{ print $1*16777216 + $2*65536 + $3*256 + $4 "x" $5*16777216 + $6*65536 + $7*256 + $8 }')
+	[[ $dims == 1100x720 ]] || { why="$(basename "$png") is $dims, want 1100x720"; return 1; }
+	size=$(stat -c %s "$png")
+	((size > 10000 && size < 2000000)) || { why="$(basename "$png") is $size bytes"; return 1; }
+}
+
+# written DIR NAME...: stdout lists exactly DIR/NAME..., one a line.
+written() {
+	local dir=$1 want
+	shift
+	want=$(printf "$dir/%s\n" "$@")
+	[[ $rc == 0 && $out == "$want" ]] || { why="rc $rc, stdout '${out//$'\n'/ }', want '${want//$'\n'/ }' (stderr: ${err:0:200})"; return 1; }
+}
+
+all() {
+	local f
+	for f in "$@"; do "$f" || return 1; done
+}
+
+# --- the fixtures follow docs/sweep-format.md -----------------------------
+
+# shellcheck disable=SC2016
+DOC='
+def ok(f): [try f catch false] == [true];
+. as $d | .cpustress as $c |
+($c.plan.kind == "cpus") as $cpus |
+[$c.levels[] | select(.runsOk > 0)] as $good |
+ok($d.hostname | type == "string") and ok($d.numCores | type == "number")
+and ($c.format == 1) and ($c.status == "complete")
+and ($c.levels | map(.level)) == $c.plan.levels
+and ($d.results | length) == ($good | length)
+and ($d.results | map(.workUnits)) == ($good | map(.workUnits))
+and ($d.results | all(.busyPct | type == "number"))
+and ($d.results | all(has("cpus")) == $cpus)
+and $d.maxUnits == ($good | map(.workUnits) | max)
+and $d.unitsPerSec == (($d.maxUnits / $d.numCores) | round)
+and ($c.runs | length) == ($c.levels | map(.runs) | add)
+and ($c.levels | all(if .runsOk == 0
+	then ([.workUnits, .unitsPerSecMedian, .p50Us, .p99Us, .efficiency] | all(. == null))
+	else (.unitsPerSecMin <= .unitsPerSecMedian and .unitsPerSecMedian <= .unitsPerSecMax
+	      and (.efficiency | type) == (if $cpus then "number" else "null" end)) end))
+and ($c.knee | has("found") and has("reason") and has("level") and has("nextLevel")
+	and has("gain") and has("p99Ratio") and has("recommendMin") and has("recommendMax"))
+'
+for f in "$data"/*.json; do
+	rc=0 err=
+	check "fixture $(basename "$f") follows docs/sweep-format.md" \
+		test "$(jq "$DOC" "$f" 2>&1)" = true
+done
+rc=0 err=
+check "cpus-a.json: knee at 4 CPUs (plateau), recommended 2..3" \
+	test "$(jq -c '.cpustress.knee | [.found, .level, .reason, .recommendMin, .recommendMax]' "$data/cpus-a.json")" \
+	= '[true,4,"plateau",2,3]'
+
+# --- busy sweeps ------------------------------------------------------------
+
+o=$tmp/busy
+run -o "$o" "$data/busy-a.json"
+check "busy-a: prints the 4 files written" written "$o" busy-a-units.svg busy-a-units.png \
+	busy-a-latency.svg busy-a-latency.png
+s=$o/busy-a-units.svg
+units_a() { svg_ok "$s" 1:10; }
+legend_a() { has_text "$s" vm-a; }
+title_a() { title_has "$s" "kernel engine, kernel 6.1.0-18-amd64" && title_has "$s" "work unit 512 KiB × 17 spins"; }
+check "busy-a units SVG: well-formed, 10 points" units_a
+check "busy-a units SVG: legend names the host" legend_a
+check "busy-a units SVG: title has engine, kernel, work unit" title_a
+lat_a() { svg_ok "$o/busy-a-latency.svg" 1:10 2:10 && has_text "$o/busy-a-latency.svg" "vm-a: p99"; }
+check "busy-a latency SVG: p50 and p99, 10 points each" lat_a
+pngs_a() { png_ok "$o/busy-a-units.png" && png_ok "$o/busy-a-latency.png"; }
+check "busy-a PNGs: PNG signature, 1100x720, plausible size" pngs_a
+
+run -o "$o" "$data/busy-gap.json"
+gap() { [[ $rc == 0 ]] && svg_ok "$o/busy-gap-units.svg" 1:9 && svg_ok "$o/busy-gap-latency.svg" 1:9 2:9; }
+check "busy-gap: the level with runsOk 0 is skipped (9 points, not 10)" gap
+
+run -o "$o" "$data/busy-a.json" "$data/busy-b.json" "$data/busy-gap.json"
+check "3 busy files: prints compare-units and compare-latency" written "$o" compare-units.svg \
+	compare-units.png compare-latency.svg compare-latency.png
+s=$o/compare-units.svg
+cmp_units() { svg_ok "$s" 1:10 2:10 3:9; }
+check "compare units SVG: one curve per file (10, 10, 9 points)" cmp_units
+cmp_legend() {
+	has_text "$s" "vm-a (busy-a.json)" && has_text "$s" "vm-b" && has_text "$s" "vm-a (busy-gap.json)"
+}
+check "compare units SVG: legend = host, duplicates with the file name" cmp_legend
+cmp_lat() { svg_ok "$o/compare-latency.svg" 1:10 2:10 3:10 4:10 5:9 6:9; }
+check "compare latency SVG: p50 and p99 per file" cmp_lat
+
+run --format svg -o "$tmp/svgonly" "$data/busy-b.json"
+svg_only() {
+	written "$tmp/svgonly" busy-b-units.svg busy-b-latency.svg || return 1
+	[[ -z $(find "$tmp/svgonly" -name '*.png') ]] || { why="PNG written with --format svg"; return 1; }
+}
+check "--format svg writes only SVGs" svg_only
+
+mkdir -p "$tmp/in"
+cp "$data/busy-b.json" "$tmp/in/"
+run --format png "$tmp/in/busy-b.json"
+check "default output directory is the first file's" written "$tmp/in" busy-b-units.png busy-b-latency.png
+
+# --- CPU-count sweeps -------------------------------------------------------
+
+o=$tmp/cpus
+run -o "$o" "$data/cpus-a.json"
+check "cpus-a: prints the 4 files written" written "$o" cpus-a-scaling.svg cpus-a-scaling.png \
+	cpus-a-latency.svg cpus-a-latency.png
+s=$o/cpus-a-scaling.svg
+scal() { svg_ok "$s" 1:4 && has_text "$s" vm-c; }
+check "cpus-a scaling SVG: well-formed, 4 points" scal
+knee() { has_text "$s" "knee: 4 CPUs (plateau)"; }
+check "cpus-a scaling SVG: knee label 'knee: 4 CPUs (plateau)'" knee
+band() { title_has "$s" "recommended 2–3 CPUs"; }
+check "cpus-a scaling SVG: recommended 2–3 CPUs band in the legend" band
+ideal() { title_has "$s" "ideal (linear from 1 CPU)"; }
+check "cpus-a scaling SVG: ideal line in the legend" ideal
+eff() { has_text "$s" "100%" && has_text "$s" "51%"; }
+check "cpus-a scaling SVG: efficiency labels (100% .. 51%)" eff
+lat_c() { svg_ok "$o/cpus-a-latency.svg" 1:4 2:4; }
+check "cpus-a latency SVG: p50 and p99, 4 points each" lat_c
+pngs_c() { png_ok "$o/cpus-a-scaling.png" && png_ok "$o/cpus-a-latency.png"; }
+check "cpus-a PNGs: PNG signature, 1100x720, plausible size" pngs_c
+
+run -o "$o" "$data/cpus-a.json" "$data/cpus-b.json"
+s=$o/compare-scaling.svg
+# Per file: curve, ideal, band (legend only), efficiency: plots 1 and 5.
+cmp_scal() { [[ $rc == 0 ]] && svg_ok "$s" 1:4 5:5; }
+check "compare scaling SVG: curves overlaid (4 and 5 points)" cmp_scal
+cmp_knee() { has_text "$s" "vm-c knee: 4 CPUs (plateau)" && has_text "$s" "vm-d knee: 8 CPUs (tail)"; }
+check "compare scaling SVG: a knee marker per file" cmp_knee
+
+# --- refusals ---------------------------------------------------------------
+
+run -o "$tmp/mixed" "$data/busy-a.json" "$data/cpus-a.json"
+mixed() { [[ $rc == 1 && -z $out && $err == *"cannot mix"* && $(wc -l <"$tmp/err") == 1 ]] &&
+	[[ ! -e $tmp/mixed/compare-latency.svg ]]; }
+check "busy + cpus files: exit 1, 'cannot mix', nothing written" mixed
+
+printf 'ts,host\n1,vm\n' >"$tmp/notjson.json"
+run -o "$tmp/x" "$tmp/notjson.json"
+notjson() { [[ $rc == 1 && $err == "plot-sweep: $tmp/notjson.json: not JSON" ]]; }
+check "non-JSON file: exit 1, one line naming it" notjson
+
+echo '{"hostname":"vm","results":[]}' >"$tmp/pcd.json"
+run -o "$tmp/x" "$tmp/pcd.json"
+notcs() { [[ $rc == 1 && $err == "plot-sweep: $tmp/pcd.json: not a cpustress sweep file"* ]]; }
+check "JSON without cpustress: exit 1, 'not a cpustress sweep file'" notcs
+
+jq 'del(.cpustress.levels[2].p99Us)' "$data/busy-a.json" >"$tmp/nokey.json"
+run -o "$tmp/x" "$tmp/nokey.json"
+nokey() { [[ $rc == 1 && $err == "plot-sweep: $tmp/nokey.json: missing or bad key cpustress.levels[2].p99Us" ]]; }
+check "missing key: exit 1 naming the file and the key" nokey
+
+run
+noargs() { [[ $rc == 2 && -z $out && $(grep -c '^usage: tools/plot-sweep' "$tmp/err") == 1 ]]; }
+check "no arguments: exit 2, usage on stderr" noargs
+
+run --format jpg "$data/busy-a.json"
+badfmt() { [[ $rc == 2 && $(sed -n 1p "$tmp/err") == *"'jpg' is not svg, png or both"* ]]; }
+check "--format jpg: exit 2, names the value, usage on stderr" badfmt
