@@ -37,8 +37,17 @@ USER_ENGINE_SRCS := userspace/engine.c userspace/engine_user.c \
 	userspace/procstat.c userspace/cpulist.c
 UNIT_SRCS_test_cpulist := userspace/cpulist.c
 UNIT_SRCS_test_engine_user := $(USER_ENGINE_SRCS)
+SWEEP_FILE_SRCS := userspace/sweep_analysis.c userspace/sweep_write.c \
+	userspace/sweep_file.c userspace/sweep_summary.c \
+	userspace/sweep_read.c userspace/json_in.c
 UNIT_SRCS_test_cli_args := userspace/args.c userspace/cmd_args.c \
-	userspace/cpulist.c userspace/engine.c
+	userspace/cpulist.c userspace/engine.c $(SWEEP_FILE_SRCS)
+UNIT_LIBS_test_cli_args := -ljansson
+UNIT_SRCS_test_sweep_analysis := userspace/sweep_analysis.c
+UNIT_SRCS_test_sweep_write := $(SWEEP_FILE_SRCS)
+UNIT_LIBS_test_sweep_write := -ljansson
+UNIT_SRCS_test_compare := $(SWEEP_FILE_SRCS) userspace/compare.c
+UNIT_LIBS_test_compare := -ljansson
 $(foreach t,$(UNIT_TESTS),$(eval $(BUILD)/tests/$(t) $(BUILD)/tests/$(t)-san: \
 	$(UNIT_SRCS_$(t)) $(wildcard tests/unit/*.h userspace/*.h) \
 	include/uapi/linux/cpustress.h))
@@ -47,7 +56,9 @@ $(foreach t,$(UNIT_TESTS),$(eval $(BUILD)/tests/$(t) $(BUILD)/tests/$(t)-san: \
 CLI_SRCS := userspace/cli.c userspace/args.c userspace/cmd_args.c \
 	userspace/cmd_status.c userspace/cmd_run.c userspace/cmd_top.c \
 	userspace/json_out.c userspace/engine_kernel.c \
-	userspace/engine_kernel_parse.c $(USER_ENGINE_SRCS)
+	userspace/engine_kernel_parse.c $(USER_ENGINE_SRCS) \
+	userspace/cmd_sweep.c userspace/sweep_run.c $(SWEEP_FILE_SRCS) \
+	userspace/cmd_compare.c userspace/compare.c
 CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*.h) $(SHARED_HDRS) \
 	include/uapi/linux/cpustress.h
 CLI_PKGS := libnl-genl-3.0 jansson
@@ -62,14 +73,14 @@ all: module cli
 cli: userspace/cpustress
 
 userspace/cpustress: $(CLI_DEPS)
-	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(shell pkg-config --libs $(CLI_PKGS))
+	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(shell pkg-config --libs $(CLI_PKGS)) -lm
 
 # libnl's unused name-lookup helpers make the linker warn about getaddrinfo
 # and friends in a static binary: harmless, so kept out of the output.
 $(BUILD)/cpustress-static: $(CLI_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CLI_CFLAGS) -static -o $@ $(CLI_SRCS) \
-		$(shell pkg-config --static --libs $(CLI_PKGS)) >$@.log 2>&1 || \
+		$(shell pkg-config --static --libs $(CLI_PKGS)) -lm >$@.log 2>&1 || \
 		{ cat $@.log >&2; exit 1; }
 	@grep -v -e 'statically linked applications' -e ': in function' $@.log >&2 || true
 
@@ -82,11 +93,11 @@ deps:
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(SHARED_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_HOST) -o $@ $< $(UNIT_SRCS_$*) -pthread -lcmocka -lm
+	$(CC) $(CFLAGS_HOST) -o $@ $< $(UNIT_SRCS_$*) -pthread -lcmocka -lm $(UNIT_LIBS_$*)
 
 $(BUILD)/tests/%-san: tests/unit/%.c tests/unit/unit.h $(SHARED_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_HOST) $(SAN_FLAGS) -o $@ $< $(UNIT_SRCS_$*) -pthread -lcmocka -lm
+	$(CC) $(CFLAGS_HOST) $(SAN_FLAGS) -o $@ $< $(UNIT_SRCS_$*) -pthread -lcmocka -lm $(UNIT_LIBS_$*)
 
 unit: $(UNIT_BINS)
 
