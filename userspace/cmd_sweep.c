@@ -27,9 +27,9 @@ static void show_progress(const struct cs_sweep *s, uint32_t li,
 	const struct cs_sweep_plan *p = &s->plan;
 
 	(void)arg;
-	fprintf(stderr, "\r" PROG_NAME ": level %u/%u (%s %u), run %u/%u, %llu s elapsed, about %llu s left   ",
-		li + 1, p->nlevels,
-		p->kind == CS_SWEEP_BUSY ? "busy %" : "CPUs", p->levels[li],
+	fprintf(stderr, "\r" PROG_NAME ": level %u/%u (%s%u%s), run %u/%u, %llu s elapsed, about %llu s left   ",
+		li + 1, p->nlevels, p->kind == CS_SWEEP_BUSY ? "busy " : "",
+		p->levels[li], p->kind == CS_SWEEP_BUSY ? " %" : " CPUs",
 		ri + 1, p->runs, (unsigned long long)(elapsed_ms / 1000),
 		(unsigned long long)((left_ms + 999) / 1000));
 }
