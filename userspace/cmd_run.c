@@ -12,21 +12,12 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 
 /* How often a foreground run checks its state and redraws its progress. */
 #define CS_WAIT_SLICE_MS	250
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void show_progress(const struct cs_status *st, uint64_t elapsed_ms)
 {
@@ -48,7 +39,7 @@ static void show_progress(const struct cs_status *st, uint64_t elapsed_ms)
 static int wait_run(struct cs_engine *e, struct cs_status *st)
 {
 	bool tty = isatty(STDERR_FILENO);
-	uint64_t run_id = st->run_id, t0 = now_ms();
+	uint64_t run_id = st->run_id, t0 = cs_now_ms();
 	int ret = 0;
 
 	while (!cs_interrupted) {
@@ -63,7 +54,7 @@ static int wait_run(struct cs_engine *e, struct cs_status *st)
 		if (!st->running || st->run_id != run_id)
 			break;
 		if (tty)
-			show_progress(st, now_ms() - t0);
+			show_progress(st, cs_now_ms() - t0);
 	}
 	if (tty)
 		fprintf(stderr, "\n");

@@ -43,12 +43,11 @@ static int checkpoint(const struct cs_sweep *s, void *arg)
 }
 
 /* The time limit: as given, or twice the plan's length plus a minute. */
-static int check_time_limit(struct cs_sweep_opts *o)
+static int check_time_limit(struct cs_sweep_plan *p, bool given)
 {
-	struct cs_sweep_plan *p = &o->plan;
 	uint64_t est = cs_sweep_estimate_ms(p);
 
-	if (!o->time_limit_given)
+	if (!given)
 		p->time_limit_ms = est * 2 + 60000 < CS_SWEEP_LIMIT_MAX * 1000ULL ?
 				   (uint32_t)(est * 2 + 60000) :
 				   CS_SWEEP_LIMIT_MAX * 1000U;
@@ -85,7 +84,7 @@ static int finish(const struct cs_sweep *s, const struct sweep_out *out)
 	return ret;
 }
 
-static int run_sweep(struct cs_engine *e, struct cs_sweep_opts *o)
+static int run_sweep(struct cs_engine *e, const struct cs_sweep_opts *o)
 {
 	struct sweep_out out = { .o = o, .tty = isatty(STDERR_FILENO) };
 	struct cs_sweep_hooks h = {
@@ -109,11 +108,10 @@ static int run_sweep(struct cs_engine *e, struct cs_sweep_opts *o)
 		code = EXIT_RUNTIME;
 		goto out;
 	}
-	o->plan = s->plan;	/* with the CPU-count steps filled in */
-	code = check_time_limit(o);
+	/* Now that the CPU-count steps are known. */
+	code = check_time_limit(&s->plan, o->time_limit_given);
 	if (code)
 		goto out;
-	s->plan.time_limit_ms = o->plan.time_limit_ms;
 	ret = cs_sweep_run(e, s, &h);
 	if (out.tty)
 		fprintf(stderr, "\n");

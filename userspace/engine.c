@@ -2,6 +2,7 @@
 /* What both engines share: settings, snapshot storage, closing. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine.h"
 
@@ -12,6 +13,14 @@ void cs_settings_init(struct cs_settings *s)
 	s->period_ms = CS_UNSET;
 	s->interval_ms = CS_UNSET;
 	s->time_limit_ms = CS_UNSET;
+}
+
+uint64_t cs_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * CS_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 void cs_snapshot_free(struct cs_snapshot *snap)

@@ -133,4 +133,12 @@ void cs_engine_close(struct cs_engine *e);
 /** Snapshot storage: zero-initialise, let snapshot() grow it, then free. */
 void cs_snapshot_free(struct cs_snapshot *snap);
 
+/** CLOCK_MONOTONIC in ns: the clock of the user engine and of the CLI. */
+uint64_t cs_now_ns(void);
+
+static inline uint64_t cs_now_ms(void)
+{
+	return cs_now_ns() / 1000000;
+}
+
 #endif /* CPUSTRESS_ENGINE_H */

@@ -12,7 +12,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -40,14 +39,6 @@ static const char msg_unloaded[] =
 	"module unloaded: run insmod kmod/cpustress.ko (or modprobe cpustress)";
 static const char msg_eperm[] =
 	"permission denied: need CAP_NET_ADMIN (run as root)";
-
-uint64_t cs_kernel_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* libnl reports its own error codes; the engine interface speaks errno. */
 static int nl_to_errno(int nlerr)
@@ -320,7 +311,7 @@ static int cs_mc_valid(struct nl_msg *msg, void *arg)
 		k->mc_err = ret;
 		return NL_OK;
 	}
-	k->last_event_ms = cs_kernel_now_ms();
+	k->last_event_ms = cs_now_ms();
 	if (k->sample->dt_ns)
 		k->interval_ms = (uint32_t)(k->sample->dt_ns / 1000000);
 	k->mc_got++;
@@ -369,7 +360,7 @@ static int cs_mc_open(struct cs_engine *e)
 		k->mc = NULL;
 		return nl_to_errno(ret);
 	}
-	k->last_event_ms = cs_kernel_now_ms();
+	k->last_event_ms = cs_now_ms();
 	return 0;
 }
 
@@ -436,7 +427,7 @@ static int cs_kernel_next_sample(struct cs_engine *e, int timeout_ms,
 	k->mc_cb = cb;
 	k->mc_arg = arg;
 	k->mc_got = 0;
-	now = cs_kernel_now_ms();
+	now = cs_now_ms();
 	deadline = now + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
 	for (;;) {
 		slice = (int)(deadline - now);
@@ -454,7 +445,7 @@ static int cs_kernel_next_sample(struct cs_engine *e, int timeout_ms,
 			if (k->mc_got)
 				return 1;
 		}
-		now = cs_kernel_now_ms();
+		now = cs_now_ms();
 		ret = cs_mc_check_alive(e, now);
 		if (ret < 0)
 			return ret;

@@ -69,7 +69,6 @@ struct cs_req {
 	int parse_err;
 };
 
-uint64_t cs_kernel_now_ms(void);
 int cs_kernel_request(struct cs_engine *e, uint8_t cmd, int flags,
 		      int (*put)(struct nl_msg *msg, const void *put_arg),
 		      const void *put_arg, cs_parse_fn parse, void *arg,

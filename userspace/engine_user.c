@@ -33,14 +33,6 @@
 
 #include "engine_user.h"
 
-uint64_t cs_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * CS_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
 int cs_cond_init_mono(pthread_cond_t *c)
 {
 	pthread_condattr_t a;

@@ -165,7 +165,6 @@ static inline struct cs_uengine *cs_ue(struct cs_engine *e)
 }
 
 /* engine_user.c */
-uint64_t cs_now_ns(void);
 int cs_cond_init_mono(pthread_cond_t *c);
 int cs_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t until);
 int cs_thread_create(pthread_t *t, const char *name, int cpu,

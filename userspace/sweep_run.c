@@ -44,14 +44,6 @@ struct sweep_ctx {
 	uint32_t li, ri;	/* the one under way */
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void say(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -128,9 +120,13 @@ static void level_cpus(const struct cs_sweep *s, const uint64_t *base,
 	cs_cpulist_format(mask, CS_CPUS_MAX, list, len);
 }
 
-/* The CPUs the plan draws from: its list, all online ones by default. */
+/*
+ * The CPUs the plan draws from: its list, all online ones by default.
+ * @nonline, if not NULL, is set to the number of online CPUs.
+ */
 static int base_cpus(const struct cs_sweep *s, const struct cs_status *st,
-		     uint64_t *base, char *err, size_t errlen)
+		     uint64_t *base, uint32_t *nonline, char *err,
+		     size_t errlen)
 {
 	uint64_t online[CS_MASK_WORDS(CS_CPUS_MAX)];
 	char why[CS_ERR_MAX];
@@ -142,6 +138,8 @@ static int base_cpus(const struct cs_sweep *s, const struct cs_status *st,
 		    st->online, why);
 		return -EIO;
 	}
+	if (nonline)
+		*nonline = cs_mask_weight(online, CS_CPUS_MAX);
 	if (!s->plan.cpus[0] || !strcmp(s->plan.cpus, "all")) {
 		memcpy(base, online, sizeof(online));
 		return 0;
@@ -208,7 +206,7 @@ int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
 		    (unsigned long long)st->run_id);
 		goto out;
 	}
-	ret = base_cpus(s, st, base, err, errlen);
+	ret = base_cpus(s, st, base, &s->num_cores, err, errlen);
 	if (ret < 0)
 		goto out;
 	nbase = cs_mask_weight(base, CS_CPUS_MAX);
@@ -223,9 +221,6 @@ int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
 		goto out;
 	}
 	describe_host(s, e);
-	/* base_cpus() has checked that the online list parses. */
-	cs_cpulist_parse(st->online, base, CS_CPUS_MAX, NULL, 0);
-	s->num_cores = cs_mask_weight(base, CS_CPUS_MAX);
 	s->wu_kib = st->wu_kib;
 	s->wu_spins = st->wu_spins;
 	s->status = CS_SWEEP_RUNNING;
@@ -244,7 +239,7 @@ out:
 
 static void progress(struct sweep_ctx *c)
 {
-	uint64_t elapsed = now_ms() - c->t0_ms;
+	uint64_t elapsed = cs_now_ms() - c->t0_ms;
 	uint64_t total = cs_sweep_estimate_ms(&c->s->plan);
 
 	if (c->h->progress)
@@ -265,9 +260,9 @@ static bool stopped(const struct sweep_ctx *c)
  */
 static int hold(struct sweep_ctx *c, struct cs_sweep_meas *m, uint32_t ms)
 {
-	uint64_t end = now_ms() + ms, t;
+	uint64_t end = cs_now_ms() + ms, t;
 
-	while ((t = now_ms()) < end) {
+	while ((t = cs_now_ms()) < end) {
 		if (stopped(c))
 			return -EINTR;
 		poll(NULL, 0, end - t < SLICE_MS ? (int)(end - t) : SLICE_MS);
@@ -294,7 +289,7 @@ static int measure(struct sweep_ctx *c, struct cs_sweep_meas *m,
 {
 	const struct cs_sweep_plan *p = &c->s->plan;
 	struct cs_snapshot snap = { 0 };
-	uint64_t t0 = now_ms(), window;
+	uint64_t t0 = cs_now_ms(), window;
 	int ret;
 
 	ret = hold(c, m, p->warmup_ms);
@@ -310,10 +305,10 @@ static int measure(struct sweep_ctx *c, struct cs_sweep_meas *m,
 	if (c->e->ops->snapshot(c->e, &snap) < 0)
 		goto engine_error;
 	m->ts = time(NULL);
-	if (now_ms() - t0 > p->level_timeout_ms) {
+	if (cs_now_ms() - t0 > p->level_timeout_ms) {
 		say(m->error, sizeof(m->error),
 		    "took %llu ms, more than the level timeout of %u ms",
-		    (unsigned long long)(now_ms() - t0), p->level_timeout_ms);
+		    (unsigned long long)(cs_now_ms() - t0), p->level_timeout_ms);
 		m->status = CS_MEAS_TIMEOUT;
 	} else if (snap.window_id != window) {
 		say(m->error, sizeof(m->error),
@@ -391,7 +386,7 @@ static int walk(struct sweep_ctx *c)
 	char list[CS_CPULIST_MAX], why[CS_ERR_MAX];
 	int ret;
 
-	if (base_cpus(s, &c->st, base, why, sizeof(why)) < 0) {
+	if (base_cpus(s, &c->st, base, NULL, why, sizeof(why)) < 0) {
 		say(s->error, sizeof(s->error), "%s", why);
 		s->status = CS_SWEEP_FAILED;
 		return -EINVAL;
@@ -408,7 +403,7 @@ static int walk(struct sweep_ctx *c)
 		}
 		for (c->ri = 0; c->ri < p->runs; c->ri++) {
 			struct cs_sweep_meas *m = cs_sweep_at(s, c->li, c->ri);
-			uint64_t used = now_ms() - c->t0_ms;
+			uint64_t used = cs_now_ms() - c->t0_ms;
 
 			if (used + p->warmup_ms + p->duration_ms >
 			    p->time_limit_ms) {
@@ -426,7 +421,7 @@ static int walk(struct sweep_ctx *c)
 				return end_early(c, CS_SWEEP_FAILED, m,
 						 CS_MEAS_ERROR, ret);
 			c->done++;
-			s->elapsed_s = (now_ms() - c->t0_ms) / 1000.0;
+			s->elapsed_s = (cs_now_ms() - c->t0_ms) / 1000.0;
 			cs_sweep_summarise(s);
 			if (c->h->checkpoint && c->h->checkpoint(s, c->h->arg) < 0) {
 				s->status = CS_SWEEP_FAILED;
@@ -453,7 +448,7 @@ int cs_sweep_run(struct cs_engine *e, struct cs_sweep *s,
 	c->e = e;
 	c->s = s;
 	c->h = h;
-	c->t0_ms = now_ms();
+	c->t0_ms = cs_now_ms();
 	ret = e->ops->status(e, &c->st);
 	if (ret < 0) {
 		say(s->error, sizeof(s->error), "%s", e->err);
@@ -468,7 +463,7 @@ int cs_sweep_run(struct cs_engine *e, struct cs_sweep *s,
 		s->status = CS_SWEEP_FAILED;
 		ret = -EIO;
 	}
-	s->elapsed_s = (now_ms() - c->t0_ms) / 1000.0;
+	s->elapsed_s = (cs_now_ms() - c->t0_ms) / 1000.0;
 	cs_sweep_summarise(s);
 	free(c);
 	return ret;
