@@ -203,7 +203,6 @@ int top_main(int argc, char **argv);
 int sweep_main(int argc, char **argv);		/* cmd_sweep.c */
 int compare_main(int argc, char **argv);	/* cmd_compare.c */
 
-const char *cs_state_name(enum cpustress_cpu_state state);
 void cs_print_cpu_header(const char *first, bool units);
 void cs_print_cpu_row(const char *first, const struct cs_cpu_snap *c,
 		      const uint64_t *units);

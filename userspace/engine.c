@@ -34,3 +34,16 @@ void cs_engine_close(struct cs_engine *e)
 	if (e)
 		e->ops->close(e);
 }
+
+const char *cs_state_name(enum cpustress_cpu_state state)
+{
+	switch (state) {
+	case CPUSTRESS_CPU_OFFLINE:
+		return "offline";
+	case CPUSTRESS_CPU_IDLE:
+		return "idle";
+	case CPUSTRESS_CPU_RUNNING:
+		return "running";
+	}
+	return "unknown";
+}

@@ -133,6 +133,9 @@ void cs_engine_close(struct cs_engine *e);
 /** Snapshot storage: zero-initialise, let snapshot() grow it, then free. */
 void cs_snapshot_free(struct cs_snapshot *snap);
 
+/** "offline", "idle" or "running". */
+const char *cs_state_name(enum cpustress_cpu_state state);
+
 /** CLOCK_MONOTONIC in ns: the clock of the user engine and of the CLI. */
 uint64_t cs_now_ns(void);
 
