@@ -48,20 +48,39 @@ UNIT_SRCS_test_sweep_write := $(SWEEP_FILE_SRCS)
 UNIT_LIBS_test_sweep_write := -ljansson
 UNIT_SRCS_test_compare := $(SWEEP_FILE_SRCS) userspace/compare.c
 UNIT_LIBS_test_compare := -ljansson
+UNIT_SRCS_test_serve_render := userspace/serve_render.c userspace/engine.c
+UNIT_LIBS_test_serve_render := -ljansson
+UNIT_SRCS_test_serve_collect := userspace/serve_collect.c \
+	userspace/engine_locked.c userspace/engine.c
+SERVE_TEST_SRCS := userspace/serve_http.c userspace/args.c \
+	userspace/cmd_args.c userspace/cpulist.c userspace/engine.c \
+	userspace/sweep_run.c $(SWEEP_FILE_SRCS)
+UNIT_SRCS_test_serve_http := $(SERVE_TEST_SRCS)
+UNIT_LIBS_test_serve_http := -ljansson -lmicrohttpd
+UNIT_SRCS_test_serve_store := userspace/serve_store.c $(SERVE_TEST_SRCS)
+UNIT_LIBS_test_serve_store := -ljansson -lmicrohttpd
 $(foreach t,$(UNIT_TESTS),$(eval $(BUILD)/tests/$(t) $(BUILD)/tests/$(t)-san: \
 	$(UNIT_SRCS_$(t)) $(wildcard tests/unit/*.h userspace/*.h) \
 	include/uapi/linux/cpustress.h))
 
-# The CLI: dynamic for the host, static for the test VM (no libc there).
+# cpustress serve; its dashboard page is generated from web/index.html.
+SERVE_SRCS := userspace/serve.c userspace/serve_http.c \
+	userspace/serve_store.c userspace/serve_loadtest.c \
+	userspace/engine_locked.c userspace/serve_collect.c \
+	userspace/serve_render.c $(BUILD)/gen/serve_page.c
+
+# The CLI. The test VM gets the same binary with the shared libraries it
+# needs (tools/vm/mkinitramfs -b): libmicrohttpd cannot be linked
+# statically here (Debian ships no static p11-kit or libunistring).
 CLI_SRCS := userspace/cli.c userspace/args.c userspace/cmd_args.c \
 	userspace/cmd_status.c userspace/cmd_run.c userspace/cmd_top.c \
 	userspace/json_out.c userspace/engine_kernel.c \
 	userspace/engine_kernel_parse.c $(USER_ENGINE_SRCS) \
 	userspace/cmd_sweep.c userspace/sweep_run.c $(SWEEP_FILE_SRCS) \
-	userspace/cmd_compare.c userspace/compare.c
+	userspace/cmd_compare.c userspace/compare.c $(SERVE_SRCS)
 CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*.h) $(SHARED_HDRS) \
 	include/uapi/linux/cpustress.h
-CLI_PKGS := libnl-genl-3.0 jansson
+CLI_PKGS := libnl-genl-3.0 jansson libmicrohttpd
 CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS))
 
 # The rules made by $(eval) above come first: name the default goal.
@@ -75,14 +94,9 @@ cli: userspace/cpustress
 userspace/cpustress: $(CLI_DEPS)
 	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(shell pkg-config --libs $(CLI_PKGS)) -lm
 
-# libnl's unused name-lookup helpers make the linker warn about getaddrinfo
-# and friends in a static binary: harmless, so kept out of the output.
-$(BUILD)/cpustress-static: $(CLI_DEPS)
+$(BUILD)/gen/serve_page.c: web/index.html tools/embed-page
 	@mkdir -p $(@D)
-	$(CC) $(CLI_CFLAGS) -static -o $@ $(CLI_SRCS) \
-		$(shell pkg-config --static --libs $(CLI_PKGS)) -lm >$@.log 2>&1 || \
-		{ cat $@.log >&2; exit 1; }
-	@grep -v -e 'statically linked applications' -e ': in function' $@.log >&2 || true
+	tools/embed-page web/index.html cs_page_html > $@.tmp && mv $@.tmp $@
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel build directory found: run 'make deps', or set KDIR=" >&2; exit 1; }
@@ -104,12 +118,12 @@ unit: $(UNIT_BINS)
 vm-module:
 	$(MAKE) module KDIR=$(VM_KDIR)
 
-# The VM tests' raw netlink client: static, the initramfs has no libc.
+# The VM tests' raw netlink client, static.
 $(BUILD)/cs-nlraw: tests/vm/src/nlraw.c include/uapi/linux/cpustress.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Iinclude/uapi -o $@ $<
 
-initramfs: vm-module $(BUILD)/cs-nlraw $(BUILD)/cpustress-static
+initramfs: vm-module $(BUILD)/cs-nlraw cli
 	tools/vm/build-test-initramfs $(BUILD)/vm
 
 # The tests: dependencies first, then a fresh make so that KDIR is found
@@ -128,7 +142,7 @@ vm: deps
 	tools/vm/run --shell $(BUILD)/vm/initramfs.cpio.gz
 
 demo: deps
-	$(MAKE) vm-module $(BUILD)/cpustress-static
+	$(MAKE) vm-module cli
 	tools/demo
 
 clean:

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "serve.h"
 
 volatile sig_atomic_t cs_interrupted;
 
@@ -25,6 +26,7 @@ static const struct {
 	{ "top", top_main, "live per-CPU view, one screen per sample" },
 	{ "sweep", sweep_main, "load-test sweep over busy % or CPU counts" },
 	{ "compare", compare_main, "compare sweep result files side by side" },
+	{ "serve", serve_main, "HTTP exporter: /metrics, /cpu-perf, load tests, dashboard" },
 };
 
 static void show_usage(FILE *f)
@@ -84,19 +86,6 @@ int cs_fail(struct cs_engine *e, const char *what)
 	else
 		fprintf(stderr, PROG_NAME ": %s failed\n", what);
 	return EXIT_RUNTIME;
-}
-
-const char *cs_state_name(enum cpustress_cpu_state state)
-{
-	switch (state) {
-	case CPUSTRESS_CPU_OFFLINE:
-		return "offline";
-	case CPUSTRESS_CPU_IDLE:
-		return "idle";
-	case CPUSTRESS_CPU_RUNNING:
-		return "running";
-	}
-	return "unknown";
 }
 
 /*

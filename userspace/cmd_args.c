@@ -4,10 +4,17 @@
  * fills a struct: nothing here opens an engine, so the unit tests can call
  * each parser with any argv.
  */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cpulist.h"
+#include "serve.h"
 
 const char status_usage[] =
 	"usage: " PROG_NAME " status [--json] [--engine kernel|user]\n";
@@ -286,19 +293,9 @@ enum {
 
 static void sweep_defaults(struct cs_sweep_opts *o)
 {
-	struct cs_sweep_plan *p = &o->plan;
-	uint32_t i;
-
 	memset(o, 0, sizeof(*o));
-	p->kind = CS_SWEEP_BUSY;
-	for (i = 0; i < 10; i++)
-		p->levels[i] = 10 * (i + 1);
-	p->nlevels = 10;
-	p->runs = 1;
-	p->duration_ms = CS_SWEEP_DURATION_DEF * 1000;
-	p->warmup_ms = CS_SWEEP_WARMUP_DEF * 1000;
-	p->period_ms = CS_SWEEP_PERIOD_DEF;
-	snprintf(p->cpus, sizeof(p->cpus), "all");
+	cs_sweep_plan_busy(&o->plan, CS_SWEEP_DURATION_DEF, CS_SWEEP_WARMUP_DEF,
+			   CS_SWEEP_PERIOD_DEF);
 	o->format = CS_FMT_JSON;
 	o->engine = CS_ENGINE_KERNEL;
 }
@@ -454,4 +451,306 @@ int cmd_parse_result(enum cs_parse r, const char *cmd, const char *usage,
 		fprintf(stderr, PROG_NAME " %s: %s\n%s", cmd, err, usage);
 		return EXIT_USAGE;
 	}
+}
+
+/* --- serve ----------------------------------------------------------- */
+
+const char serve_usage[] =
+	"usage: " PROG_NAME " serve [--listen ADDR:PORT] [--apikey-file FILE]"
+	" [--state-dir DIR]\n"
+	"         [--log-level error|warn|info|debug] [--engine kernel|user]"
+	" [--load]\n"
+	"         [--busy P] [--cpus LIST] [--max-connections N]"
+	" [--max-per-ip N]\n"
+	"         [--request-timeout S] [--keep N]\n"
+	"  environment: LISTENADDRESS (for --listen), PCD_LOGLEVEL (for"
+	" --log-level),\n"
+	"  STATE_DIRECTORY (for --state-dir)\n";
+
+int cs_log_level_parse(const char *s, enum cs_log_level *out)
+{
+	static const struct {
+		const char *name;
+		enum cs_log_level level;
+	} names[] = {
+		{ "error", CS_LOG_ERROR },
+		{ "warn", CS_LOG_WARN },
+		{ "warning", CS_LOG_WARN },
+		{ "info", CS_LOG_INFO },
+		{ "debug", CS_LOG_DEBUG },
+	};
+	size_t i;
+
+	for (i = 0; s && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcasecmp(s, names[i].name)) {
+			*out = names[i].level;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A host name: letters, digits, '-' and '.', as DNS allows. */
+static bool host_name_valid(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
+
+	return *s && !s[n] && s[0] != '-' && s[0] != '.';
+}
+
+int cs_listen_parse(const char *s, struct cs_listen *l, char *err,
+		    size_t errlen)
+{
+	unsigned char addr[16];
+	const char *colon, *port;
+	uint32_t v;
+	size_t n;
+
+	memset(l, 0, sizeof(*l));
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (!end || end[1] != ':') {
+			snprintf(err, errlen, "'%s' is not [IPV6ADDR]:PORT", s);
+			return -EINVAL;
+		}
+		n = (size_t)(end - s - 1);
+		if (n >= sizeof(l->host)) {
+			snprintf(err, errlen, "'%s': address too long", s);
+			return -EINVAL;
+		}
+		memcpy(l->host, s + 1, n);
+		l->host[n] = '\0';
+		if (inet_pton(AF_INET6, l->host, addr) != 1) {
+			snprintf(err, errlen, "'%s': '%s' is not an IPv6 address",
+				 s, l->host);
+			return -EINVAL;
+		}
+		l->v6 = true;
+		port = end + 2;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon) {
+			snprintf(err, errlen, "'%s' has no port: give HOST:PORT, [IPV6ADDR]:PORT or :PORT",
+				 s);
+			return -EINVAL;
+		}
+		if (memchr(s, ':', (size_t)(colon - s))) {
+			snprintf(err, errlen, "'%s': put an IPv6 address in brackets, as in [::1]:8080",
+				 s);
+			return -EINVAL;
+		}
+		n = (size_t)(colon - s);
+		if (n >= sizeof(l->host)) {
+			snprintf(err, errlen, "'%s': host too long", s);
+			return -EINVAL;
+		}
+		memcpy(l->host, s, n);
+		l->host[n] = '\0';
+		if (n && !host_name_valid(l->host)) {
+			snprintf(err, errlen, "'%s': '%s' is not an address or a host name",
+				 s, l->host);
+			return -EINVAL;
+		}
+		port = colon + 1;
+	}
+	if (cs_parse_u32(port, 0, 65535, &v)) {
+		snprintf(err, errlen, "'%s': the port '%s' is not a number in 0..65535",
+			 s, port);
+		return -EINVAL;
+	}
+	l->port = (uint16_t)v;
+	return 0;
+}
+
+/* $HOME, else the password database's home of this user, else "". */
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && *home)
+		return home;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir ? pw->pw_dir : "";
+}
+
+/* @path with a leading "~/" replaced by the home directory, into @out. */
+static int expand_home(struct cs_argscan *sc, const char *what,
+		       const char *path, char *out, size_t len)
+{
+	int n;
+
+	if (!strncmp(path, "~/", 2))
+		n = snprintf(out, len, "%s/%s", home_dir(), path + 2);
+	else
+		n = snprintf(out, len, "%s", path);
+	if (n < 0 || (size_t)n >= len) {
+		cs_arg_error(sc, "%s: path longer than %zu characters", what,
+			     len - 1);
+		return CS_ARG_ERR;
+	}
+	return 0;
+}
+
+enum {
+	SERVE_LISTEN, SERVE_APIKEY_FILE, SERVE_STATE_DIR, SERVE_LOG_LEVEL,
+	SERVE_ENGINE, SERVE_LOAD, SERVE_BUSY, SERVE_CPUS, SERVE_MAX_CONNS,
+	SERVE_MAX_PER_IP, SERVE_TIMEOUT, SERVE_KEEP, SERVE_HELP,
+};
+
+static int parse_serve_opt(struct cs_argscan *sc, int idx,
+			   struct cs_serve_opts *o)
+{
+	enum cs_log_level level;
+
+	switch (idx) {
+	case SERVE_LISTEN:
+		if (strlen(sc->val) >= sizeof(o->listen)) {
+			cs_arg_error(sc, "--listen: '%.40s...' is too long",
+				     sc->val);
+			return CS_ARG_ERR;
+		}
+		snprintf(o->listen, sizeof(o->listen), "%s", sc->val);
+		return 0;
+	case SERVE_APIKEY_FILE:
+		return expand_home(sc, "--apikey-file", sc->val,
+				   o->apikey_file, sizeof(o->apikey_file));
+	case SERVE_STATE_DIR:
+		return expand_home(sc, "--state-dir", sc->val, o->state_dir,
+				   sizeof(o->state_dir));
+	case SERVE_LOG_LEVEL:
+		if (cs_log_level_parse(sc->val, &level)) {
+			cs_arg_error(sc, "--log-level: '%s' is not error, warn, info or debug",
+				     sc->val);
+			return CS_ARG_ERR;
+		}
+		o->log_level = level;
+		return 0;
+	case SERVE_ENGINE:
+		return parse_engine(sc, &o->engine);
+	case SERVE_LOAD:
+		o->load = true;
+		return 0;
+	case SERVE_BUSY:
+		return cs_arg_u32(sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+				  &o->busy_pct);
+	case SERVE_CPUS:
+		o->cpus = sc->val;
+		return check_cpus(sc);
+	case SERVE_MAX_CONNS:
+		return cs_arg_u32(sc, idx, 1, 65536, &o->max_conns);
+	case SERVE_MAX_PER_IP:
+		return cs_arg_u32(sc, idx, 1, 65536, &o->max_per_ip);
+	case SERVE_TIMEOUT:
+		return cs_arg_u32(sc, idx, 1, 3600, &o->timeout_s);
+	case SERVE_KEEP:
+		return cs_arg_u32(sc, idx, 1, CS_SERVE_KEEP_MAX, &o->keep);
+	}
+	return CS_ARG_ERR;
+}
+
+/* What the command line left out, from the environment or the defaults. */
+static int serve_fallbacks(struct cs_argscan *sc, struct cs_serve_opts *o)
+{
+	const char *env, *from = "--listen";
+	char why[CS_ERR_MAX], first[PATH_MAX];
+	struct cs_listen l;
+	int n;
+
+	if (!(sc->seen >> SERVE_LISTEN & 1)) {
+		env = getenv("LISTENADDRESS");
+		from = env && *env ? "LISTENADDRESS" : "default";
+		snprintf(o->listen, sizeof(o->listen), "%s",
+			 env && *env ? env : CS_SERVE_LISTEN_DEFAULT);
+		if (env && strlen(env) >= sizeof(o->listen)) {
+			cs_arg_error(sc, "LISTENADDRESS: '%.40s...' is too long",
+				     env);
+			return CS_ARG_ERR;
+		}
+	}
+	if (cs_listen_parse(o->listen, &l, why, sizeof(why))) {
+		cs_arg_error(sc, "%s: %s", from, why);
+		return CS_ARG_ERR;
+	}
+	env = getenv("PCD_LOGLEVEL");
+	if (!(sc->seen >> SERVE_LOG_LEVEL & 1) && env && *env &&
+	    cs_log_level_parse(env, &o->log_level)) {
+		cs_arg_error(sc, "PCD_LOGLEVEL: '%s' is not error, warn, info or debug",
+			     env);
+		return CS_ARG_ERR;
+	}
+	if (!(sc->seen >> SERVE_APIKEY_FILE & 1) &&
+	    expand_home(sc, "--apikey-file", CS_SERVE_APIKEYS_DEFAULT,
+			o->apikey_file, sizeof(o->apikey_file)))
+		return CS_ARG_ERR;
+	if (sc->seen >> SERVE_STATE_DIR & 1)
+		return 0;
+	/* systemd's StateDirectory=: a colon-separated list, take the first. */
+	env = getenv("STATE_DIRECTORY");
+	if (env && *env) {
+		n = snprintf(first, sizeof(first), "%.*s",
+			     (int)strcspn(env, ":"), env);
+		if (n < 0 || (size_t)n >= sizeof(first)) {
+			cs_arg_error(sc, "STATE_DIRECTORY: path too long");
+			return CS_ARG_ERR;
+		}
+		return expand_home(sc, "STATE_DIRECTORY", first, o->state_dir,
+				   sizeof(o->state_dir));
+	}
+	return expand_home(sc, "--state-dir",
+			   getuid() == 0 ? "/var/lib/cpustress" :
+					   "~/.local/state/cpustress",
+			   o->state_dir, sizeof(o->state_dir));
+}
+
+enum cs_parse parse_serve_args(int argc, char **argv, struct cs_serve_opts *o,
+			       char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		[SERVE_LISTEN] = { .name = "listen", .has_arg = true },
+		[SERVE_APIKEY_FILE] = { .name = "apikey-file",
+					.has_arg = true },
+		[SERVE_STATE_DIR] = { .name = "state-dir", .has_arg = true },
+		[SERVE_LOG_LEVEL] = { .name = "log-level", .has_arg = true },
+		[SERVE_ENGINE] = { .name = "engine", .has_arg = true },
+		[SERVE_LOAD] = { .name = "load" },
+		[SERVE_BUSY] = { .name = "busy", .has_arg = true },
+		[SERVE_CPUS] = { .name = "cpus", .has_arg = true },
+		[SERVE_MAX_CONNS] = { .name = "max-connections",
+				      .has_arg = true },
+		[SERVE_MAX_PER_IP] = { .name = "max-per-ip", .has_arg = true },
+		[SERVE_TIMEOUT] = { .name = "request-timeout",
+				    .has_arg = true },
+		[SERVE_KEEP] = { .name = "keep", .has_arg = true },
+		[SERVE_HELP] = { .name = "help", .short_name = 'h' },
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx;
+
+	memset(o, 0, sizeof(*o));
+	o->log_level = CS_LOG_INFO;
+	o->engine = CS_ENGINE_KERNEL;
+	o->busy_pct = CS_BUSY_MAX;
+	o->cpus = "all";
+	o->max_conns = CS_SERVE_CONNS_DEFAULT;
+	o->max_per_ip = CS_SERVE_CONNS_PER_IP_DEFAULT;
+	o->timeout_s = CS_SERVE_TIMEOUT_DEFAULT;
+	o->keep = CS_SERVE_KEEP_DEFAULT;
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		if (idx == SERVE_HELP)
+			return CS_PARSE_HELP;
+		if (parse_serve_opt(&sc, idx, o))
+			return CS_PARSE_ERR;
+	}
+	if (idx != CS_ARG_END)
+		return CS_PARSE_ERR;
+	if (!o->load && (sc.seen & (1ULL << SERVE_BUSY | 1ULL << SERVE_CPUS))) {
+		cs_arg_error(&sc, "--busy and --cpus set the run of --load: add --load");
+		return CS_PARSE_ERR;
+	}
+	return serve_fallbacks(&sc, o) ? CS_PARSE_ERR : CS_PARSE_OK;
 }

@@ -261,6 +261,17 @@ struct cs_sweep {
 /* --- sweep_analysis.c ------------------------------------------------ */
 
 /**
+ * cs_sweep_plan_busy() - the default busy sweep: 10, 20, ..., 100 % on all
+ * CPUs, one run per level
+ * @p: the plan to fill (zeroed first)
+ * @duration_s: measured seconds per level
+ * @warmup_s: warm-up seconds per level
+ * @period_ms: duty-cycle period
+ */
+void cs_sweep_plan_busy(struct cs_sweep_plan *p, uint32_t duration_s,
+			uint32_t warmup_s, uint32_t period_ms);
+
+/**
  * cs_sweep_alloc() - allocate @s->meas and @s->levels for @s->plan
  *
  * Every measurement starts PENDING with its level, run and targets set.

@@ -13,6 +13,23 @@
 #include "engine.h"
 #include "sweep.h"
 
+void cs_sweep_plan_busy(struct cs_sweep_plan *p, uint32_t duration_s,
+			uint32_t warmup_s, uint32_t period_ms)
+{
+	uint32_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->kind = CS_SWEEP_BUSY;
+	for (i = 0; i < 10; i++)
+		p->levels[i] = 10 * (i + 1);
+	p->nlevels = 10;
+	p->runs = 1;
+	p->duration_ms = duration_s * 1000;
+	p->warmup_ms = warmup_s * 1000;
+	p->period_ms = period_ms;
+	snprintf(p->cpus, sizeof(p->cpus), "all");
+}
+
 int cs_sweep_alloc(struct cs_sweep *s)
 {
 	const struct cs_sweep_plan *p = &s->plan;
