@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# The cpustress CLI (/bin/cpustress, static) against the module: every
+# The cpustress CLI (/bin/cpustress) against the module: every
 # command, sysfs agreeing both ways, SAMPLE events in top, permissions,
 # owned runs, time limits and an unload under a listening top.
 
