@@ -17,13 +17,22 @@ jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\",\{0,1\}$/\1/p" "$2" | head -1; }
 load
 check "sweep: module idle before the sweeps" [ "$(cat $CS/running)" = 0 ]
 
-# A full busy sweep: 10 levels, 1 s warm-up and 2 s measured each.
+# A full busy sweep: 10 levels, 1 s warm-up and 2 s measured each. The
+# settings it finds must be there again after it, and no time limit.
+echo 40 > $CS/busy_pct
+echo 200 > $CS/period_ms
 t0=$(now_ms)
 $CLI sweep --duration 2 --warmup 1 -o /tmp/busy.json > /tmp/busy.out 2>/tmp/err
 rc=$?
 t1=$(now_ms)
 check "sweep: busy sweep exits 0 in $((t1 - t0)) ms ($(head -c 300 /tmp/err))" [ "$rc" = 0 ]
 check "sweep: the module is stopped after it" [ "$(cat $CS/running)" = 0 ]
+check "sweep: busy_pct 40 and period_ms 200 given back ($(cat $CS/busy_pct), $(cat $CS/period_ms))" \
+	[ "$(cat $CS/busy_pct)/$(cat $CS/period_ms)" = 40/200 ]
+check "sweep: no time limit left behind" \
+	sh -c "$CLI status --json | grep -q '\"time_limit_ms\": *0[,}]'"
+echo 100 > $CS/busy_pct
+echo 100 > $CS/period_ms
 check "sweep: the file says complete" [ "$(jstr status /tmp/busy.json)" = complete ]
 check "sweep: the file is valid for compare" $CLI compare /tmp/busy.json > /dev/null
 check "sweep: numCores is $n" [ "$(jnums numCores /tmp/busy.json)" = "$n" ]
