@@ -10,6 +10,8 @@
 #   make vm         an interactive shell in the test VM, module ready to insmod
 #   make lint       W=1 C=1 build (sparse, kernel-doc) and checkpatch --strict
 #   make deps       install what is missing (apt)
+#   make bench      the benchmark suite in the test VM: bench/results.json
+#                   and bench/results.md (not part of make check)
 #
 # KDIR=/path/to/kernel/build overrides the kernel found by tools/kdir:
 # /lib/modules/$(uname -r)/build when it exists, else the newest installed
@@ -85,7 +87,7 @@ CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS))
 
 # The rules made by $(eval) above come first: name the default goal.
 .DEFAULT_GOAL := all
-.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs clean
+.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench clean
 
 all: module cli
 
@@ -144,6 +146,16 @@ vm: deps
 demo: deps
 	$(MAKE) vm-module cli
 	tools/demo
+
+# The benchmark suite's helper (tools/bench/csbench.c), run in the VM.
+$(BUILD)/bench/csbench: tools/bench/csbench.c $(SHARED_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_HOST) -pthread -o $@ $< -lm
+
+# BENCH_QUICK=1 for a smoke run, BENCH_ONLY=1,4 for some measurements.
+bench: deps
+	$(MAKE) vm-module cli $(BUILD)/bench/csbench
+	tools/bench/run
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
