@@ -75,6 +75,8 @@ want footprint_module_loaded 116
 want footprint_exporter_rss 2600
 check "the host CPU a window got: 1.6 s of 2 vCPUs x 1 s is 0.8" \
 	jq -e '.figures[] | select(.name == "engine_efficiency") | .raw.pairs[0].hostCpuKernel == 0.8' "$res/results.json"
+check "stability also over all samples of all rounds (14.14 for 9, 11)" \
+	jq -e '.figures[] | select(.name == "stability_cv_user") | .raw.cvAllSamples == 14.14' "$res/results.json"
 check "every figure has name, value, unit, ratioOf, raw, date, kernel, qemu" \
 	jq -e '.figures | length > 20 and all(.[]; has("name") and has("value") and has("unit")
 		and (.ratioOf | type == "string") and has("raw") and .date == "2026-01-02T03:04:05Z"

@@ -259,11 +259,13 @@ def R($m): $all | map(select(.t == "R" and .m == $m));
 	    hostCpu: hostcpu(.mark), hostWait: hostwait(.mark), design})
    | select(length > 0)
    | .[0].design as $d
+   | (map(.samples) | add) as $all
+   | (($all | sd) / ($all | mean) * 100 | rnd(2)) as $cvall
    | fig(6; "stability_cv_\($d)"; (map(.cv) | median | rnd(2)); "%";
 	 (if $d == "seed" then "coefficient of variation (sd ÷ mean) of 1-s samples, median over rounds of 10 samples: seed-style design (\($n) unpinned threads adding to one shared atomic counter, a sampler that sleeps 1 s and takes the count, csbench seed)"
 	  else "coefficient of variation (sd ÷ mean) of 1-s samples, median over rounds of 10 samples: \($d) engine at busy 100 % (cpustress top --json\(if $d == "user" then " --engine user" else "" end)), otherwise idle guest; the designs take turns" end);
-	 {rounds: .};
-	 "\(length) rounds, CVs \(map(.cv) | join(" ")) %; means \(map(.mean | rnd(0)) | join(" "))")),
+	 {rounds: ., cvAllSamples: $cvall, samples: ($all | length)};
+	 "\(length) rounds, CVs \(map(.cv) | join(" ")) %; means \(map(.mean | rnd(0)) | join(" ")); over all \($all | length) samples \($cvall) %")),
 
 # --- 7. the exporter under load ---------------------------------------------------
   (R("http") as $h
