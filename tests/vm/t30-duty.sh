@@ -34,10 +34,11 @@ for busy in 30 60 100; do
 done
 ratio=$(awk -v a="$ops30" -v b="$ops100" 'BEGIN { printf "%.3f", a / b }')
 echo "# ops/s at 30: $ops30, at 60: $ops60, at 100: $ops100"
-# In the emulated test VM a low duty does less work per CPU-second than
-# busy 100 (0.25..0.27 measured at 30 %, 0.075 at 10 %), while the user
-# engine on the host keeps 0.30 and 0.09: the bound allows for that; the
-# benchmark (make bench) measures it. Above 0.3 would mean extra work.
+# In the emulated test VM a low duty does less work per busy second than
+# busy 100 (make bench: 0.93-0.99 of it at 30 %, 0.75-0.85 at 10 %; a
+# plain process in the guest shows the same, not on the host), and the
+# machine's speed moves 5-20 % between windows: the bound is about 0.28
+# +-20 %. Far above 0.3 would mean work not paced by the duty cycle.
 check "duty: ops at 30 / ops at 100 = $ratio, within 0.21..0.345" fcmp "$ratio >= 0.21 && $ratio <= 0.345"
 check "duty: ops at 60 between 30 and 100" fcmp "$ops60 > $ops30 && $ops60 < $ops100"
 echo 0 > $CS/running

@@ -66,8 +66,17 @@ check "sweep: CPU-count sweep exits 0 ($(head -c 300 /tmp/err))" [ "$rc" = 0 ]
 jnums efficiency /tmp/cpus.json > /tmp/eff
 echo "# sweep: efficiency by CPU count: $(tr '\n' ' ' < /tmp/eff)"
 check "sweep: efficiency at 1 CPU is 1" fcmp "$(head -1 /tmp/eff) == 1"
-check "sweep: efficiency at $n CPUs reported, 0.8..1.2" \
-	fcmp "$(sed -n ${n}p /tmp/eff) >= 0.8 && $(sed -n ${n}p /tmp/eff) <= 1.2"
+# Levels 1..n: efficiency at n = its units/s / (n x units/s at 1 CPU).
+e=$(sed -n ${n}p /tmp/eff)
+u1=$(jnums unitsPerSecMedian /tmp/cpus.json | head -1)
+un=$(jnums unitsPerSecMedian /tmp/cpus.json | sed -n ${n}p)
+check "sweep: efficiency at $n CPUs ($e) is $un / ($n x $u1)" \
+	fcmp "$e - $un / ($n * $u1) <= 0.005 && $un / ($n * $u1) - $e <= 0.005"
+# Only loosely bounded: under emulation $n busy vCPUs share the host with
+# qemu's own threads, and the machine's speed moves 5-20 % between
+# windows (make bench measures it); 0.69 has been seen.
+check "sweep: efficiency at $n CPUs plausible, 0.55..1.45" \
+	fcmp "$e >= 0.55 && $e <= 1.45"
 check "sweep: the summary names the knee and the 50-75 % advice" \
 	sh -c "grep -q 'knee' /tmp/cpus.out && grep -q '50-75' /tmp/cpus.out"
 
