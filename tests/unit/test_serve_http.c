@@ -16,12 +16,9 @@
 
 #include "cli.h"
 #include "serve.h"
+#include "tmplog.h"
 
 #define MAX_ARGS	32
-
-static char tmpdir[64];
-static char logfile[PATH_MAX];
-static int saved_stderr = -1;
 
 /* --- helpers ----------------------------------------------------------- */
 
@@ -43,52 +40,19 @@ static const char *keyfile(const char *text)
 	return path;
 }
 
-/* cs_log() goes to fd 2: catch it in a file for the tests to read. */
-static void log_capture(void)
-{
-	int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	if (saved_stderr < 0)
-		saved_stderr = dup(STDERR_FILENO);
-	assert_true(dup2(fd, STDERR_FILENO) >= 0);
-	close(fd);
-}
-
-/* Stop catching; what was logged, in a static buffer. */
-static const char *log_release(void)
-{
-	static char buf[8192];
-	FILE *f;
-	size_t n;
-
-	dup2(saved_stderr, STDERR_FILENO);
-	f = fopen(logfile, "r");
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cs-serve-http.XXXXXX");
-	if (!mkdtemp(tmpdir))
+	if (tmplog_setup("cs-serve-http"))
 		return -1;
-	snprintf(logfile, sizeof(logfile), "%s/log", tmpdir);
 	cs_log_set_level(CS_LOG_DEBUG);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) ? -1 : 0;
+	return tmplog_teardown();
 }
 
 /* --- API keys ---------------------------------------------------------- */

@@ -16,10 +16,7 @@
 #include <unistd.h>
 
 #include "serve.h"
-
-static char tmpdir[64];
-static char logfile[128];
-static int saved_stderr = -1;
+#include "tmplog.h"
 
 /* 2024-01-02 03:04:05 UTC */
 #define T0	1704164645
@@ -27,47 +24,16 @@ static int saved_stderr = -1;
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cs-serve-store.XXXXXX");
-	if (!mkdtemp(tmpdir))
+	if (tmplog_setup("cs-serve-store"))
 		return -1;
-	snprintf(logfile, sizeof(logfile), "%s/log", tmpdir);
 	cs_log_set_level(CS_LOG_WARN);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) ? -1 : 0;
-}
-
-static void log_capture(void)
-{
-	int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	if (saved_stderr < 0)
-		saved_stderr = dup(STDERR_FILENO);
-	assert_true(dup2(fd, STDERR_FILENO) >= 0);
-	close(fd);
-}
-
-static const char *log_release(void)
-{
-	static char buf[8192];
-	FILE *f;
-	size_t n;
-
-	dup2(saved_stderr, STDERR_FILENO);
-	f = fopen(logfile, "r");
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return tmplog_teardown();
 }
 
 /* A fresh state directory <tmpdir>/@name, opened. */
