@@ -12,19 +12,7 @@
 #include <string.h>
 
 #include "cpulist.h"
-
-static int cs_cpulist_err(char *err, size_t errlen, int ret,
-			  const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
+#include "errf.h"
 
 /*
  * Read one CPU number at *p, advancing past it. Digits only: strtoul would
@@ -59,8 +47,8 @@ int cs_cpulist_parse(const char *s, uint64_t *mask, unsigned int nbits,
 
 	memset(mask, 0, CS_MASK_WORDS(nbits) * sizeof(*mask));
 	if (!*s || !strcmp(s, "\n"))
-		return cs_cpulist_err(err, errlen, -EINVAL,
-				      "empty CPU list: name CPUs such as 0-3,5");
+		return cs_errf(err, errlen, -EINVAL,
+			       "empty CPU list: name CPUs such as 0-3,5");
 	for (;;) {
 		start = p;
 		ret = cs_cpulist_num(&p, nbits, &a);
@@ -70,16 +58,16 @@ int cs_cpulist_parse(const char *s, uint64_t *mask, unsigned int nbits,
 			ret = cs_cpulist_num(&p, nbits, &b);
 		}
 		if (ret == -ERANGE)
-			return cs_cpulist_err(err, errlen, ret,
-					      "CPU list \"%s\": CPU number in \"%.*s\" too large: CPUs go from 0 to %u",
-					      s, (int)(p - start), start,
-					      nbits - 1);
+			return cs_errf(err, errlen, ret,
+				       "CPU list \"%s\": CPU number in \"%.*s\" too large: CPUs go from 0 to %u",
+				       s, (int)(p - start), start,
+				       nbits - 1);
 		if (ret)
 			break;
 		if (a > b)
-			return cs_cpulist_err(err, errlen, -EINVAL,
-					      "CPU list \"%s\": range %u-%u is reversed: write %u-%u",
-					      s, a, b, b, a);
+			return cs_errf(err, errlen, -EINVAL,
+				       "CPU list \"%s\": range %u-%u is reversed: write %u-%u",
+				       s, a, b, b, a);
 		for (cpu = a; cpu <= b; cpu++)
 			cs_mask_set(mask, cpu);
 		if (*p == ',') {
@@ -90,9 +78,9 @@ int cs_cpulist_parse(const char *s, uint64_t *mask, unsigned int nbits,
 			return 0;
 		break;
 	}
-	return cs_cpulist_err(err, errlen, -EINVAL,
-			      "CPU list \"%s\": unexpected \"%s\" at position %zu: expected a list such as 0-3,5",
-			      s, *p ? p : "end of text", (size_t)(p - s) + 1);
+	return cs_errf(err, errlen, -EINVAL,
+		       "CPU list \"%s\": unexpected \"%s\" at position %zu: expected a list such as 0-3,5",
+		       s, *p ? p : "end of text", (size_t)(p - s) + 1);
 }
 
 /* Append "a" or "a-b" to @buf at *pos, with a comma unless first. */

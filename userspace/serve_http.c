@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "cpulist.h"
 #include "serve.h"
+#include "errf.h"
 
 #define LISTEN_BACKLOG	128
 
@@ -72,19 +73,6 @@ void cs_log(enum cs_log_level l, const char *fmt, ...)
 
 /* --- API keys ---------------------------------------------------------- */
 
-static int load_err(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int load_err(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
 /* The whole file into @buf (CS_APIKEYS_FILE_MAX + 1 bytes); its length. */
 static ssize_t read_keys_file(const char *path, char *buf, char *err,
 			      size_t errlen)
@@ -96,14 +84,14 @@ static ssize_t read_keys_file(const char *path, char *buf, char *err,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		e = errno;
-		return load_err(err, errlen, -e, "cannot read the API key file %s: %s",
-				path, strerror(e));
+		return cs_errf(err, errlen, -e, "cannot read the API key file %s: %s",
+			       path, strerror(e));
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return load_err(err, errlen, -EINVAL,
-				"the API key file %s is not a regular file",
-				path);
+		return cs_errf(err, errlen, -EINVAL,
+			       "the API key file %s is not a regular file",
+			       path);
 	}
 	while (len <= CS_APIKEYS_FILE_MAX) {
 		n = read(fd, buf + len, CS_APIKEYS_FILE_MAX + 1 - (size_t)len);
@@ -112,9 +100,9 @@ static ssize_t read_keys_file(const char *path, char *buf, char *err,
 		if (n < 0) {
 			e = errno;
 			close(fd);
-			return load_err(err, errlen, -e,
-					"cannot read the API key file %s: %s",
-					path, strerror(e));
+			return cs_errf(err, errlen, -e,
+				       "cannot read the API key file %s: %s",
+				       path, strerror(e));
 		}
 		if (!n)
 			break;
@@ -122,9 +110,9 @@ static ssize_t read_keys_file(const char *path, char *buf, char *err,
 	}
 	close(fd);
 	if (len > CS_APIKEYS_FILE_MAX)
-		return load_err(err, errlen, -EFBIG,
-				"the API key file %s is larger than %d KiB: keep one key per line",
-				path, CS_APIKEYS_FILE_MAX / 1024);
+		return cs_errf(err, errlen, -EFBIG,
+			       "the API key file %s is larger than %d KiB: keep one key per line",
+			       path, CS_APIKEYS_FILE_MAX / 1024);
 	return len;
 }
 
@@ -178,7 +166,7 @@ int cs_apikeys_load(const char *path, struct cs_apikeys *k, char *err,
 	k->n = 0;
 	buf = malloc(CS_APIKEYS_FILE_MAX + 1);
 	if (!buf)
-		return load_err(err, errlen, -ENOMEM, "out of memory");
+		return cs_errf(err, errlen, -ENOMEM, "out of memory");
 	len = read_keys_file(path, buf, err, errlen);
 	if (len < 0) {
 		free(buf);
@@ -267,14 +255,14 @@ static int plan_int(json_t *v, const char *key, uint32_t min, uint32_t max,
 	json_int_t x;
 
 	if (!json_is_integer(v))
-		return load_err(err, errlen, -EINVAL,
-				"field %s: expected an integer%s in %u..%u",
-				key, unit, min, max);
+		return cs_errf(err, errlen, -EINVAL,
+			       "field %s: expected an integer%s in %u..%u",
+			       key, unit, min, max);
 	x = json_integer_value(v);
 	if (x < min || x > max)
-		return load_err(err, errlen, -EINVAL,
-				"field %s: %lld is out of range %u..%u%s", key,
-				(long long)x, min, max, unit);
+		return cs_errf(err, errlen, -EINVAL,
+			       "field %s: %lld is out of range %u..%u%s", key,
+			       (long long)x, min, max, unit);
 	*out = (uint32_t)x;
 	return 0;
 }
@@ -287,9 +275,9 @@ static int plan_busy(json_t *v, struct cs_sweep_plan *p, char *err,
 	int ret;
 
 	if (!n || n > CS_LOADTEST_LEVELS_MAX)
-		return load_err(err, errlen, -EINVAL,
-				"field busy: expected an array of 1 to %d busy percentages, strictly increasing",
-				CS_LOADTEST_LEVELS_MAX);
+		return cs_errf(err, errlen, -EINVAL,
+			       "field busy: expected an array of 1 to %d busy percentages, strictly increasing",
+			       CS_LOADTEST_LEVELS_MAX);
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "busy[%zu]", i);
 		ret = plan_int(json_array_get(v, i), key, CS_BUSY_MIN,
@@ -297,9 +285,9 @@ static int plan_busy(json_t *v, struct cs_sweep_plan *p, char *err,
 		if (ret)
 			return ret;
 		if (i && p->levels[i] <= p->levels[i - 1])
-			return load_err(err, errlen, -EINVAL,
-					"field busy: values must go strictly up (%u after %u)",
-					p->levels[i], p->levels[i - 1]);
+			return cs_errf(err, errlen, -EINVAL,
+				       "field busy: values must go strictly up (%u after %u)",
+				       p->levels[i], p->levels[i - 1]);
 	}
 	p->nlevels = (uint32_t)n;
 	return 0;
@@ -311,13 +299,13 @@ static int plan_cpus(json_t *v, struct cs_sweep_plan *p, char *err,
 	const char *s = json_string_value(v);
 
 	if (!s)
-		return load_err(err, errlen, -EINVAL,
-				"field cpus: expected a string, a CPU list like \"0-3,6\" or \"all\"");
+		return cs_errf(err, errlen, -EINVAL,
+			       "field cpus: expected a string, a CPU list like \"0-3,6\" or \"all\"");
 	if (strcmp(s, "all") &&
 	    (strlen(s) >= CS_CPULIST_MAX || !cs_cpulist_valid(s)))
-		return load_err(err, errlen, -EINVAL,
-				"field cpus: '%.64s' is not a CPU list like \"0-3,6\" or \"all\"",
-				s);
+		return cs_errf(err, errlen, -EINVAL,
+			       "field cpus: '%.64s' is not a CPU list like \"0-3,6\" or \"all\"",
+			       s);
 	snprintf(p->cpus, sizeof(p->cpus), "%s", s);
 	return 0;
 }
@@ -347,9 +335,9 @@ static int plan_field(const char *key, json_t *v, struct cs_sweep_plan *p,
 		p->warmup_ms = x * 1000;
 		return ret;
 	}
-	return load_err(err, errlen, -EINVAL,
-			"unknown field '%.64s': the fields are busy, duration, warmup, runs and cpus",
-			key);
+	return cs_errf(err, errlen, -EINVAL,
+		       "unknown field '%.64s': the fields are busy, duration, warmup, runs and cpus",
+		       key);
 }
 
 int cs_loadtest_plan_parse(const char *body, size_t len,
@@ -368,12 +356,12 @@ int cs_loadtest_plan_parse(const char *body, size_t len,
 				  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 				  &jerr);
 		if (!root)
-			return load_err(err, errlen, -EINVAL,
-					"the body is not valid JSON (line %d, column %d: %s)",
-					jerr.line, jerr.column, jerr.text);
+			return cs_errf(err, errlen, -EINVAL,
+				       "the body is not valid JSON (line %d, column %d: %s)",
+				       jerr.line, jerr.column, jerr.text);
 		if (!json_is_object(root))
-			ret = load_err(err, errlen, -EINVAL,
-				       "the body must be a JSON object, like {\"busy\": [50, 100], \"duration\": 5}");
+			ret = cs_errf(err, errlen, -EINVAL,
+				      "the body must be a JSON object, like {\"busy\": [50, 100], \"duration\": 5}");
 		json_object_foreach(root, key, v) {
 			if (ret)
 				break;
@@ -386,10 +374,10 @@ int cs_loadtest_plan_parse(const char *body, size_t len,
 	p->level_timeout_ms = 2 * (p->warmup_ms + p->duration_ms) + 10000;
 	est = cs_sweep_estimate_ms(p);
 	if (est > allowed)
-		return load_err(err, errlen, -EINVAL,
-				"the plan takes about %llu s (%u levels x %u runs x (warmup + duration)), more than the %llu s a load test may take: use fewer levels or runs, or shorter ones",
-				(unsigned long long)(est / 1000), p->nlevels,
-				p->runs, (unsigned long long)(allowed / 1000));
+		return cs_errf(err, errlen, -EINVAL,
+			       "the plan takes about %llu s (%u levels x %u runs x (warmup + duration)), more than the %llu s a load test may take: use fewer levels or runs, or shorter ones",
+			       (unsigned long long)(est / 1000), p->nlevels,
+			       p->runs, (unsigned long long)(allowed / 1000));
 	return 0;
 }
 

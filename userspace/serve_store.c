@@ -24,22 +24,10 @@
 #include <jansson.h>
 
 #include "serve.h"
+#include "errf.h"
 
 /* Names looked at in the directory, at most: far beyond CS_SERVE_KEEP_MAX. */
 #define SCAN_MAX	100000
-
-static int store_err(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int store_err(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 /* mkdir -p @path, the last component with @mode; 0 or -errno. */
 static int make_dirs(const char *path, mode_t mode)
@@ -74,21 +62,21 @@ int cs_store_open(struct cs_store *st, const char *state_dir, uint32_t keep,
 	st->keep = keep ? keep : 1;
 	ret = make_dirs(state_dir, 0700);
 	if (ret)
-		return store_err(err, errlen, ret,
-				 "cannot create the state directory %s: %s (choose another with --state-dir)",
-				 state_dir, strerror(-ret));
+		return cs_errf(err, errlen, ret,
+			       "cannot create the state directory %s: %s (choose another with --state-dir)",
+			       state_dir, strerror(-ret));
 	if (snprintf(st->dir, sizeof(st->dir), "%s/loadtests", state_dir) >=
 	    (int)sizeof(st->dir))
-		return store_err(err, errlen, -ENAMETOOLONG,
-				 "the state directory %s: path too long",
-				 state_dir);
+		return cs_errf(err, errlen, -ENAMETOOLONG,
+			       "the state directory %s: path too long",
+			       state_dir);
 	ret = make_dirs(st->dir, 0700);
 	if (!ret && access(st->dir, W_OK | X_OK))
 		ret = -errno;
 	if (ret)
-		return store_err(err, errlen, ret,
-				 "cannot use %s for load-test results: %s (choose another state directory with --state-dir)",
-				 st->dir, strerror(-ret));
+		return cs_errf(err, errlen, ret,
+			       "cannot use %s for load-test results: %s (choose another state directory with --state-dir)",
+			       st->dir, strerror(-ret));
 	pthread_mutex_init(&st->mu, NULL);
 	return 0;
 }
@@ -236,7 +224,7 @@ int cs_store_save(struct cs_store *st, const char *id, const struct cs_sweep *s,
 	int ret = result_path(st, id, path, sizeof(path));
 
 	if (ret)
-		return store_err(err, errlen, ret, "bad load-test ID '%s'", id);
+		return cs_errf(err, errlen, ret, "bad load-test ID '%s'", id);
 	return cs_sweep_save(path, s, CS_FMT_JSON, err, errlen);
 }
 
