@@ -52,6 +52,9 @@ struct cs_cpu {
  * @cpus: CPUs to load; ignored while @cpus_all is set
  * @cpus_all: load every online CPU, following hotplug
  * @time_limit_ms: runs stop by themselves after this long, 0 = never
+ *
+ * An owned run borrows all of these but @gen: main.c gives back what the
+ * run found when it ends.
  * @gen: bumped on every change of @busy_pct or @period_ms so that workers
  *	restart their duty cycle with the new values at once
  */
@@ -98,6 +101,9 @@ bool cs_cpu_selected(unsigned int cpu);
 int cs_start(u32 owner);
 void cs_stop(void);
 void cs_owner_released(u32 portid);
+void cs_release_flush(void);
+void cs_lend_settings(void);
+void cs_return_settings(void);
 int cs_set_time_limit_ms(u32 time_limit_ms);
 int cs_set_busy_pct(u32 busy_pct);
 int cs_set_period_ms(u32 period_ms);

@@ -61,6 +61,21 @@ static DECLARE_WORK(cs_release_work, cs_release_fn);
 /* The port whose socket closed, for cs_release_fn(). */
 static u32 cs_released_portid;
 
+/*
+ * The settings an owned run found, under cs_lock: an owned START lends
+ * the configuration to its run, and the run's end gives it back, so that
+ * an owner killed half-way leaves the module as it was before.
+ */
+static struct {
+	bool held;
+	u32 busy_pct;
+	u32 period_ms;
+	u32 interval_ms;
+	u32 time_limit_ms;
+	bool cpus_all;
+	cpumask_var_t cpus;
+} cs_loan;
+
 static inline bool cs_in_range(u32 v, u32 lo, u32 hi)
 {
 	return v >= lo && v <= hi;
@@ -83,9 +98,38 @@ static void cs_unlock_all(void)
 	cpus_read_unlock();
 }
 
+/* A change of busy_pct or period_ms: workers restart their cycle. */
+static void cs_config_changed(void)
+{
+	/* Pairs with the acquire in cs_worker_configure(): new values first. */
+	smp_store_release(&cs_cfg.gen, cs_cfg.gen + 1);
+	cs_workers_kick();
+}
+
+/* Give back the settings an owned run found; both locks held, no run. */
+static void cs_give_back_locked(void)
+{
+	if (!cs_loan.held)
+		return;
+	cs_loan.held = false;
+	WRITE_ONCE(cs_cfg.busy_pct, cs_loan.busy_pct);
+	WRITE_ONCE(cs_cfg.period_ms, cs_loan.period_ms);
+	cs_config_changed();
+	cs_cfg.time_limit_ms = cs_loan.time_limit_ms;
+	cpumask_copy(cs_cfg.cpus, cs_loan.cpus);
+	cs_cfg.cpus_all = cs_loan.cpus_all;
+	if (cs_cfg.interval_ms != cs_loan.interval_ms) {
+		WRITE_ONCE(cs_cfg.interval_ms, cs_loan.interval_ms);
+		cs_sampler_reschedule();
+	}
+	pr_info("settings of the owned run given back: busy %u%% of %u ms, time limit %u ms\n",
+		cs_cfg.busy_pct, cs_cfg.period_ms, cs_cfg.time_limit_ms);
+}
+
 /* Stop every worker; called with both locks held. */
 static void cs_stop_locked(const char *why)
 {
+	bool owned = cs_running && cs_run.owner;
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
@@ -97,6 +141,8 @@ static void cs_stop_locked(const char *why)
 	WRITE_ONCE(cs_run.deadline_ns, 0);
 	/* Not _sync: this may run from the limit work itself. */
 	cancel_delayed_work(&cs_limit_work);
+	if (owned)
+		cs_give_back_locked();
 }
 
 /* (Re)arm the time limit of a running run from now; cs_lock held. */
@@ -140,6 +186,53 @@ static void cs_release_fn(struct work_struct *work)
 }
 
 /**
+ * cs_release_flush() - let a closed owner's stop finish
+ *
+ * The stop of a run whose owner went away runs from a work item; waiting
+ * for it means that once the owner's process has been reaped, the next
+ * request sees the run stopped and the settings given back.
+ */
+void cs_release_flush(void)
+{
+	flush_work(&cs_release_work);
+}
+
+/**
+ * cs_lend_settings() - an owned START is about to apply its settings
+ *
+ * Remembers the configuration as it is now. The owned run gives it back
+ * when it ends, however it ends (cs_stop_locked()); a START that fails
+ * gives it back at once (cs_return_settings()).
+ */
+void cs_lend_settings(void)
+{
+	mutex_lock(&cs_lock);
+	cs_loan.busy_pct = cs_cfg.busy_pct;
+	cs_loan.period_ms = cs_cfg.period_ms;
+	cs_loan.interval_ms = cs_cfg.interval_ms;
+	cs_loan.time_limit_ms = cs_cfg.time_limit_ms;
+	cs_loan.cpus_all = cs_cfg.cpus_all;
+	cpumask_copy(cs_loan.cpus, cs_cfg.cpus);
+	cs_loan.held = true;
+	mutex_unlock(&cs_lock);
+}
+
+/**
+ * cs_return_settings() - an owned START failed: undo its settings
+ *
+ * If a run started from elsewhere meanwhile, its settings are left alone.
+ */
+void cs_return_settings(void)
+{
+	cs_lock_all();
+	if (cs_running)
+		cs_loan.held = false;
+	else
+		cs_give_back_locked();
+	cs_unlock_all();
+}
+
+/**
  * cs_owner_released() - a netlink socket closed
  * @portid: its port id
  *
@@ -168,11 +261,15 @@ int cs_start(u32 owner)
 	unsigned int cpu;
 	int ret = 0;
 
+	cs_release_flush();
 	cs_lock_all();
 	if (cs_running) {
 		ret = -EALREADY;
 		goto out;
 	}
+	/* Only an owned run borrows the settings it was started with. */
+	if (!owner)
+		cs_loan.held = false;
 	for_each_online_cpu(cpu) {
 		if (!cs_cpu_selected(cpu))
 			continue;
@@ -212,6 +309,7 @@ void cs_stop(void)
  * @v: 0 for none, else up to CS_TIME_LIMIT_MS_MAX
  *
  * A running run ends @v ms from now; later runs end @v ms after their start.
+ * Set during an owned run (or by its START), it lasts until that run ends.
  *
  * Return: 0 or -ERANGE.
  */
@@ -225,14 +323,6 @@ int cs_set_time_limit_ms(u32 v)
 		cs_arm_limit();
 	mutex_unlock(&cs_lock);
 	return 0;
-}
-
-/* A change of busy_pct or period_ms: workers restart their cycle. */
-static void cs_config_changed(void)
-{
-	/* Pairs with the acquire in cs_worker_configure(): new values first. */
-	smp_store_release(&cs_cfg.gen, cs_cfg.gen + 1);
-	cs_workers_kick();
 }
 
 int cs_set_busy_pct(u32 v)
@@ -369,6 +459,12 @@ static int __init cs_check_params(void)
 	return 0;
 }
 
+static void cs_config_free(void)
+{
+	free_cpumask_var(cs_loan.cpus);
+	free_cpumask_var(cs_cfg.cpus);
+}
+
 static int __init cs_config_init(void)
 {
 	int ret;
@@ -379,6 +475,10 @@ static int __init cs_config_init(void)
 	cs_cfg.cpus_all = true;
 	if (!zalloc_cpumask_var(&cs_cfg.cpus, GFP_KERNEL))
 		return -ENOMEM;
+	if (!zalloc_cpumask_var(&cs_loan.cpus, GFP_KERNEL)) {
+		free_cpumask_var(cs_cfg.cpus);
+		return -ENOMEM;
+	}
 	if (!cpus)
 		return 0;
 	cpus_read_lock();
@@ -386,7 +486,7 @@ static int __init cs_config_init(void)
 	cpus_read_unlock();
 	if (ret) {
 		pr_err("cpus=%s: not a list of online CPUs\n", cpus);
-		free_cpumask_var(cs_cfg.cpus);
+		cs_config_free();
 	}
 	return ret;
 }
@@ -441,7 +541,7 @@ err_sampler:
 err_workers:
 	cs_workers_exit();
 err_config:
-	free_cpumask_var(cs_cfg.cpus);
+	cs_config_free();
 	return ret;
 }
 
@@ -460,7 +560,7 @@ static void __exit cs_exit(void)
 	cs_sampler_exit();
 	units = cs_units_total();
 	cs_workers_exit();
-	free_cpumask_var(cs_cfg.cpus);
+	cs_config_free();
 	pr_info("unloaded: %llu units done\n", units);
 }
 

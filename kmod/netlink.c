@@ -180,6 +180,8 @@ static int cs_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
+	/* A killed owner's run reads stopped once its process is reaped. */
+	cs_release_flush();
 	if (!alloc_cpumask_var(&loaded, GFP_KERNEL))
 		return -ENOMEM;
 	msg = genlmsg_new(CS_NL_GET_SIZE, GFP_KERNEL);
@@ -266,20 +268,28 @@ static int cs_nl_start_doit(struct sk_buff *skb, struct genl_info *info)
 	bool owned = nla_get_flag(info->attrs[CPUSTRESS_A_OWNED]);
 	int ret;
 
+	/* A killed owner's run is over before the next START looks. */
+	cs_release_flush();
 	if (READ_ONCE(cs_running)) {
 		NL_SET_ERR_MSG(info->extack, "already running: STOP it first");
 		return -EBUSY;
 	}
+	/* An owned run's settings, time limit included, end with it. */
+	if (owned)
+		cs_lend_settings();
 	ret = cs_nl_apply(info);
 	if (ret)
-		return ret;
+		goto out;
 	ret = cs_start(owned ? info->snd_portid : 0);
 	if (ret == -EALREADY) {
 		NL_SET_ERR_MSG(info->extack, "already running: STOP it first");
-		return -EBUSY;
-	}
-	if (ret)
+		ret = -EBUSY;
+	} else if (ret) {
 		NL_SET_ERR_MSG(info->extack, "a worker thread could not start");
+	}
+out:
+	if (ret && owned)
+		cs_return_settings();
 	return ret;
 }
 

@@ -9,7 +9,9 @@
  * SET          busy_pct, period_ms, interval_ms, cpus,
  *              time_limit_ms; at least one                  CAP_NET_ADMIN
  * START        the same optional settings, plus OWNED: the
- *              run stops when the requesting socket closes  CAP_NET_ADMIN
+ *              run stops when the requesting socket closes,
+ *              and its end gives back the settings (time
+ *              limit included) it found                     CAP_NET_ADMIN
  * STOP                                                      CAP_NET_ADMIN
  * GET_STATS    dump: one message per possible CPU with its
  *              counters over the measurement window, its
