@@ -15,7 +15,8 @@
  *   when a sample, a snapshot or a window is taken and whenever the set of
  *   running workers changes, not after every chunk.
  * - A run always ends with the process, so "owned" needs no socket: it is
- *   accepted and owner_portid stays 0.
+ *   accepted and owner_portid stays 0. As in the module, an owned run
+ *   gives back the settings it found when it ends.
  * - The engine starts no thread when opened: the sampler starts with the
  *   first start() or next_sample(), and from then on runs until close, so
  *   a stopped engine reads 0 units/s after one interval, as the module does.
@@ -190,16 +191,22 @@ static void cs_arm_limit(struct cs_uengine *ue)
 	pthread_cond_broadcast(&ue->smp.kick);
 }
 
+static void cs_give_back(struct cs_uengine *ue);
+
 /* Stop every worker; ue->lock held. */
 void cs_stop_locked(struct cs_uengine *ue)
 {
+	bool owned = ue->running && ue->owned;
 	unsigned int cpu;
 
 	cs_sys_account(ue);
 	for (cpu = 0; cpu < ue->nposs; cpu++)
 		cs_uworker_stop(ue, cpu);
 	ue->running = false;
+	ue->owned = false;
 	ue->deadline_ns = 0;
+	if (owned)
+		cs_give_back(ue);
 }
 
 /* Start a worker on every selected CPU, or none; ue->lock held. */
@@ -361,6 +368,37 @@ static int cs_settings_apply(struct cs_uengine *ue, const struct cs_settings *s,
 	return 0;
 }
 
+/* An owned start: remember the settings to give back; ue->lock held. */
+static void cs_lend(struct cs_uengine *ue)
+{
+	ue->loan.busy_pct = ue->busy_pct;
+	ue->loan.period_ms = ue->period_ms;
+	ue->loan.interval_ms = ue->interval_ms;
+	ue->loan.time_limit_ms = ue->time_limit_ms;
+	ue->loan.cpus_all = ue->cpus_all;
+	memcpy(ue->loan.cpus, ue->cpus, sizeof(ue->cpus));
+	ue->loan.held = true;
+}
+
+/* Give back what an owned run found; ue->lock held, no run. */
+static void cs_give_back(struct cs_uengine *ue)
+{
+	struct cs_settings set;
+
+	if (!ue->loan.held)
+		return;
+	ue->loan.held = false;
+	cs_settings_init(&set);
+	set.busy_pct = ue->loan.busy_pct;
+	set.period_ms = ue->loan.period_ms;
+	if (ue->interval_ms != ue->loan.interval_ms)
+		set.interval_ms = ue->loan.interval_ms;
+	set.time_limit_ms = ue->loan.time_limit_ms;
+	memcpy(ue->cpus, ue->loan.cpus, sizeof(ue->cpus));
+	ue->cpus_all = ue->loan.cpus_all;
+	cs_settings_apply(ue, &set, false, NULL);
+}
+
 /* Check, then apply, a change of settings; ue->lock held. */
 static int cs_settings_change(struct cs_uengine *ue, const struct cs_settings *s)
 {
@@ -383,13 +421,24 @@ static int cs_user_start(struct cs_engine *e, const struct cs_settings *s)
 		ret = cs_uerr(ue, -EALREADY, "already running: stop it first, or change the running load with set");
 		goto out;
 	}
-	/* As the module's START: settings stay if the start then fails. */
+	/*
+	 * As the module's START: an owned run borrows the settings, and
+	 * gives them back when it ends or fails to start; a plain start's
+	 * settings stay, even if the start then fails.
+	 */
+	ue->loan.held = false;
+	if (s->owned)
+		cs_lend(ue);
 	ret = cs_settings_change(ue, s);
 	/* Before the workers: the first interval already shows the load. */
 	if (!ret)
 		ret = cs_sampler_start(ue);
 	if (!ret)
 		ret = cs_start_locked(ue);
+	if (!ret)
+		ue->owned = s->owned;
+	else
+		cs_give_back(ue);
 out:
 	pthread_mutex_unlock(&ue->lock);
 	return ret;

@@ -105,6 +105,8 @@ struct cs_ucpu {
  * @wu_spins: spins per element
  * @cpu: per-CPU state, each on its own cache lines
  * @running: a run is on
+ * @owned: the run is owned: its end gives back @loan
+ * @loan: the settings an owned run found (as kmod/main.c's cs_loan)
  * @run_id: +1 on every start
  * @deadline_ns: when the time limit stops the run, 0 = none
  * @wake_lock: protects nothing; the mutex of @wake
@@ -130,6 +132,16 @@ struct cs_uengine {
 	uint32_t wu_spins;
 	struct cs_ucpu *cpu;
 	bool running;
+	bool owned;
+	struct {
+		bool held;
+		uint32_t busy_pct;
+		uint32_t period_ms;
+		uint32_t interval_ms;
+		uint32_t time_limit_ms;
+		bool cpus_all;
+		uint64_t cpus[CS_MASK_WORDS(CS_CPUS_MAX)];
+	} loan;
 	uint64_t run_id;
 	uint64_t deadline_ns;
 	pthread_mutex_t wake_lock;

@@ -578,6 +578,74 @@ static void test_cpus_while_running(void **state)
 	assert_string_equal(engine_status(e).loaded, want);
 }
 
+/*
+ * An owned run borrows the settings: what its START and a SET during it
+ * change, time limit included, is given back when it ends, by a stop or
+ * by its time limit, and when the start fails; a plain start's stay.
+ */
+static void test_owned_gives_back(void **state)
+{
+	struct cs_engine *e = *state;
+	struct cs_settings s;
+	struct cs_status st;
+	uint64_t t0;
+
+	cs_settings_init(&s);
+	s.busy_pct = 35;
+	s.period_ms = 200;
+	assert_int_equal(e->ops->set(e, &s), 0);
+
+	cs_settings_init(&s);
+	s.busy_pct = 70;
+	s.period_ms = 50;
+	s.time_limit_ms = 60000;
+	s.cpus = test_cpus() ? test_cpus() : "all";
+	s.owned = true;
+	assert_int_equal(e->ops->start(e, &s), 0);
+	st = engine_status(e);
+	assert_int_equal(st.busy_pct, 70);
+	assert_int_equal(st.time_limit_ms, 60000);
+	cs_settings_init(&s);
+	s.busy_pct = 55;
+	assert_int_equal(e->ops->set(e, &s), 0);
+	assert_int_equal(e->ops->stop(e), 0);
+	st = engine_status(e);
+	assert_false(st.running);
+	assert_int_equal(st.busy_pct, 35);
+	assert_int_equal(st.period_ms, 200);
+	assert_int_equal(st.time_limit_ms, 0);
+	assert_string_equal(st.cpus, "all");
+
+	/* Ended by its own time limit. */
+	cs_settings_init(&s);
+	s.busy_pct = 80;
+	s.time_limit_ms = 200;
+	s.owned = true;
+	assert_int_equal(e->ops->start(e, &s), 0);
+	t0 = unit_now_ns();
+	while (engine_status(e).running && unit_now_ns() - t0 < 3000 * MS)
+		sleep_ms(5);
+	st = engine_status(e);
+	assert_false(st.running);
+	assert_int_equal(st.busy_pct, 35);
+	assert_int_equal(st.time_limit_ms, 0);
+
+	/* A refused owned start changes nothing. */
+	cs_settings_init(&s);
+	s.busy_pct = 90;
+	s.cpus = "99999";
+	s.owned = true;
+	assert_true(e->ops->start(e, &s) < 0);
+	assert_int_equal(engine_status(e).busy_pct, 35);
+
+	/* A plain start's settings outlive its run. */
+	cs_settings_init(&s);
+	s.busy_pct = 45;
+	assert_int_equal(e->ops->start(e, &s), 0);
+	assert_int_equal(e->ops->stop(e), 0);
+	assert_int_equal(engine_status(e).busy_pct, 45);
+}
+
 #define ENGINE_TEST(f)	cmocka_unit_test_setup_teardown(f, engine_setup, \
 							engine_teardown)
 
@@ -592,6 +660,7 @@ int main(void)
 		ENGINE_TEST(test_time_limit),
 		ENGINE_TEST(test_next_sample),
 		ENGINE_TEST(test_cpus_while_running),
+		ENGINE_TEST(test_owned_gives_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
