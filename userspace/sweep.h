@@ -376,9 +376,10 @@ int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
  *
  * Starts an owned run (it stops if this process dies) with a time limit
  * just above the plan's, walks the levels, measures each (level, run) in
- * its own statistics window, and stops the run. Then it gives back the
- * busy, period, CPU list and time limit it found, unless another run has
- * started meanwhile: the next run is not the sweep's last level and does
+ * its own statistics window, and stops the run (if it is still the one
+ * going). The end of an owned run gives back the busy, period, CPU list
+ * and time limit it found (the engine does it, so a killed sweep gives
+ * them back too): the next run is not the sweep's last level and does
  * not stop at the sweep's time limit. @s->status says how it ended and
  * @s->error why; the measurements done are in @s either way.
  * Return: 0 when complete, else a negative errno.

@@ -332,6 +332,13 @@ engine_error:
 	return -EIO;
 }
 
+/* Whether our run is still the one going (status read into c->st). */
+static bool our_run(struct sweep_ctx *c)
+{
+	return c->e->ops->status(c->e, &c->st) == 0 && c->st.running &&
+	       c->st.run_id == c->run_id;
+}
+
 static int apply_level(struct sweep_ctx *c, uint32_t li, const char *list)
 {
 	const struct cs_sweep_plan *p = &c->s->plan;
@@ -341,8 +348,17 @@ static int apply_level(struct sweep_ctx *c, uint32_t li, const char *list)
 	cs_settings_init(&set);
 	set.busy_pct = p->kind == CS_SWEEP_BUSY ? p->levels[li] : 100;
 	set.cpus = list;
-	if (li)
+	if (li) {
+		/* A SET on a stopped module would outlive the sweep. */
+		if (c->e->ops->status(c->e, &c->st) < 0)
+			return -EIO;
+		if (!c->st.running || c->st.run_id != c->run_id) {
+			say(c->e->err, sizeof(c->e->err),
+			    "the run was stopped or replaced from outside the sweep");
+			return -ESRCH;
+		}
 		return c->e->ops->set(c->e, &set);
+	}
 	set.period_ms = p->period_ms;
 	set.time_limit_ms = p->time_limit_ms + ENGINE_LIMIT_MARGIN_MS;
 	set.owned = true;
@@ -433,35 +449,9 @@ static int walk(struct sweep_ctx *c)
 	return 0;
 }
 
-/*
- * Give back the settings the sweep found @was, unless a run (not ours: ours
- * is stopped) is going now. A CPU list naming a CPU gone offline since is
- * refused by the engine: then the rest is given back without it.
- */
-static int restore_settings(struct cs_engine *e, const struct cs_status *was)
-{
-	struct cs_status now;
-	struct cs_settings set;
-
-	if (e->ops->status(e, &now) < 0)
-		return -EIO;
-	if (now.running)
-		return 0;
-	cs_settings_init(&set);
-	set.busy_pct = was->busy_pct;
-	set.period_ms = was->period_ms;
-	set.time_limit_ms = was->time_limit_ms;
-	set.cpus = was->cpus;
-	if (e->ops->set(e, &set) == 0)
-		return 0;
-	set.cpus = NULL;
-	return e->ops->set(e, &set) < 0 ? -EIO : 0;
-}
-
 int cs_sweep_run(struct cs_engine *e, struct cs_sweep *s,
 		 const struct cs_sweep_hooks *h)
 {
-	struct cs_status was;
 	struct sweep_ctx *c;
 	int ret;
 
@@ -480,19 +470,15 @@ int cs_sweep_run(struct cs_engine *e, struct cs_sweep *s,
 		say(s->error, sizeof(s->error), "%s", e->err);
 		s->status = CS_SWEEP_FAILED;
 	} else {
-		was = c->st;
 		ret = walk(c);
 	}
-	/* Stop whatever happened; a run already gone is not an error. */
-	if (c->run_id && e->ops->stop(e) < 0 && ret == 0) {
+	/*
+	 * Stop our run, not one started from elsewhere after ours ended; a
+	 * run already gone is not an error. Its end gives back the settings
+	 * the sweep found (an owned run's settings are its own).
+	 */
+	if (c->run_id && our_run(c) && e->ops->stop(e) < 0 && ret == 0) {
 		say(s->error, sizeof(s->error), "cannot stop the run: %s",
-		    e->err);
-		s->status = CS_SWEEP_FAILED;
-		ret = -EIO;
-	}
-	if (c->run_id && restore_settings(e, &was) < 0 && ret == 0) {
-		say(s->error, sizeof(s->error),
-		    "cannot give back the settings found before the sweep: %s",
 		    e->err);
 		s->status = CS_SWEEP_FAILED;
 		ret = -EIO;
