@@ -2,12 +2,15 @@
 /*
  * cpustress sweep: a load-test sweep over busy levels or CPU counts.
  *
- * The output file is checked before anything runs, rewritten atomically
- * after every measurement, and written once more at the end with the
- * sweep's final status: a sweep that is interrupted, fails, or is killed
- * leaves every finished measurement in a valid file that says so.
+ * The output file is checked before anything runs (with room reserved
+ * for all the results), written before the start (no measurement yet,
+ * status running), rewritten atomically after every measurement, and
+ * written once more at the end with the sweep's final status: a sweep
+ * that is interrupted, fails, or is killed at any point leaves every
+ * finished measurement in a valid file that says so.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +60,19 @@ static int check_time_limit(struct cs_sweep_plan *p, bool given)
 		(unsigned long long)(est / 1000), p->nlevels, p->runs,
 		p->time_limit_ms / 1000);
 	return EXIT_USAGE;
+}
+
+/* Before the start: room for every result, then the file, still empty. */
+static int prepare_output(const struct cs_sweep *s, const char *path,
+			  enum cs_sweep_format fmt)
+{
+	char err[CS_ERR_MAX];
+
+	if (cs_sweep_save_first(path, s, fmt, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG_NAME ": %s; nothing was started\n", err);
+		return EXIT_RUNTIME;
+	}
+	return 0;
 }
 
 /* Write the results where they go; returns the exit code so far. */
@@ -110,6 +126,8 @@ static int run_sweep(struct cs_engine *e, const struct cs_sweep_opts *o)
 	}
 	/* Now that the CPU-count steps are known. */
 	code = check_time_limit(&s->plan, o->time_limit_given);
+	if (!code && o->output)
+		code = prepare_output(s, o->output, o->format);
 	if (code)
 		goto out;
 	ret = cs_sweep_run(e, s, &h);
@@ -146,10 +164,8 @@ int sweep_main(int argc, char **argv)
 			       "sweep", sweep_usage, err);
 	if (ret >= 0)
 		return ret;
-	if (o.output && cs_sweep_check_output(o.output, err, sizeof(err)) < 0) {
-		fprintf(stderr, PROG_NAME ": %s\n", err);
-		return EXIT_RUNTIME;
-	}
+	/* A file-size limit is a full disk: an error to report, not a kill. */
+	signal(SIGXFSZ, SIG_IGN);
 	ret = cs_open_engine(o.engine, &e);
 	if (ret)
 		return ret;

@@ -424,6 +424,10 @@ int cs_store_new_id(struct cs_store *st, int64_t now, char *id, size_t len);
 int cs_store_save(struct cs_store *st, const char *id, const struct cs_sweep *s,
 		  char *err, size_t errlen);
 
+/* Before the sweep @s starts: cs_sweep_save_first() of the result @id. */
+int cs_store_save_first(struct cs_store *st, const char *id,
+			const struct cs_sweep *s, char *err, size_t errlen);
+
 /* Remove the oldest results beyond @st->keep; returns how many went. */
 int cs_store_prune(struct cs_store *st);
 

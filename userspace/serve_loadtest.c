@@ -313,7 +313,7 @@ static unsigned int prepare(struct cs_lt *lt, struct cs_lt_job *j,
 		snprintf(err, errlen, "too many load tests in one second: try again");
 		return 503;
 	}
-	ret = cs_store_save(lt->cfg.store, j->id, s, err, errlen);
+	ret = cs_store_save_first(lt->cfg.store, j->id, s, err, errlen);
 	if (ret < 0)
 		return 500;
 	cs_store_prune(lt->cfg.store);

@@ -228,6 +228,17 @@ int cs_store_save(struct cs_store *st, const char *id, const struct cs_sweep *s,
 	return cs_sweep_save(path, s, CS_FMT_JSON, err, errlen);
 }
 
+int cs_store_save_first(struct cs_store *st, const char *id,
+			const struct cs_sweep *s, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int ret = result_path(st, id, path, sizeof(path));
+
+	if (ret)
+		return cs_errf(err, errlen, ret, "bad load-test ID '%s'", id);
+	return cs_sweep_save_first(path, s, CS_FMT_JSON, err, errlen);
+}
+
 int cs_store_prune(struct cs_store *st)
 {
 	char path[PATH_MAX], **names = NULL;

@@ -455,13 +455,40 @@ int cs_sweep_save(const char *path, const struct cs_sweep *s,
 		  enum cs_sweep_format fmt, char *err, size_t errlen);
 
 /**
- * cs_sweep_check_output() - whether @path can be written, before a sweep
+ * cs_sweep_check_output() - whether @path can take the results, before a
+ * sweep
+ * @path: the result file
+ * @need: bytes to reserve (see cs_sweep_size_max())
+ * @err: why not, naming @path and the cause
+ * @errlen: its size
  *
- * Creates and removes a temporary file in @path's directory (and checks
- * that @path, if it exists, is a regular file).
+ * Creates a temporary file in @path's directory, reserves @need bytes in
+ * it (posix_fallocate(), or writing zeros where the file system cannot
+ * allocate), syncs and removes it; checks that @path, if it exists, is a
+ * regular file. Leaves nothing behind either way.
  * Return: 0, or a negative errno with a sentence in @err.
  */
-int cs_sweep_check_output(const char *path, char *err, size_t errlen);
+int cs_sweep_check_output(const char *path, size_t need, char *err,
+			  size_t errlen);
+
+/**
+ * cs_sweep_size_max() - an upper bound of the size of @s's file in @fmt
+ * once every planned measurement is done
+ *
+ * Measured by writing @s's plan with every field at its widest. A save
+ * needs room for the old file and the new one at once: twice this.
+ * Return: bytes, or 0 when out of memory.
+ */
+size_t cs_sweep_size_max(const struct cs_sweep *s, enum cs_sweep_format fmt);
+
+/**
+ * cs_sweep_save_first() - before a sweep starts: check @path with room
+ * reserved for all of @s's results, then save @s (no measurement yet)
+ *
+ * Return: 0, or a negative errno with a sentence in @err.
+ */
+int cs_sweep_save_first(const char *path, const struct cs_sweep *s,
+			enum cs_sweep_format fmt, char *err, size_t errlen);
 
 /* --- sweep_read.c ---------------------------------------------------- */
 

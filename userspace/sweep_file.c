@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * A sweep saved to a file: the output checked before a sweep starts, and
- * replaced atomically (temporary file, fsync, rename) after every
- * measurement, so the file always holds a complete result.
+ * A sweep saved to a file: the output checked before a sweep starts (the
+ * room the results will take reserved once, so a full disk is found then),
+ * and replaced atomically (temporary file, fsync, rename) after every
+ * measurement, so the file always holds a complete result. The temporary
+ * file is anonymous (O_TMPFILE) until it is complete, where the file
+ * system allows, so a save killed half-way leaves nothing behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sweep.h"
@@ -19,8 +23,14 @@
 /* Mode of a saved file: a plain "> file" under the usual umask 022. */
 #define SAVE_MODE	0644
 
-/* Bytes cs_sweep_check_output() writes and syncs to find a full disk. */
-#define PROBE_BYTES	4096
+/* Chunk written where a file system cannot reserve room. */
+#define RESERVE_CHUNK	65536
+
+/* Names tried for a complete anonymous file before giving up on it. */
+#define LINK_TRIES	16
+
+/* Bytes cs_sweep_size_max() adds to what it measured: it is a bound. */
+#define SIZE_SLACK	4096
 
 /* An error sentence into @err; returns @ret. */
 static int __attribute__((format(printf, 4, 5)))
@@ -93,17 +103,57 @@ static int check_target(const char *path, char *dir, char *tmp, char *err,
 	return 0;
 }
 
-/* The temporary file in @dir, open; or -errno with @err set. */
-static int open_temp(const char *path, const char *dir, char *tmp,
+/*
+ * check_target(), then a temporary file in @path's directory @dir, open:
+ * anonymous (*@anon set) where the file system has O_TMPFILE, else named
+ * by the template @tmp; or -errno with @err set.
+ */
+static int open_temp(const char *path, char *dir, char *tmp, bool *anon,
 		     char *err, size_t errlen)
 {
-	int fd = mkostemp(tmp, O_CLOEXEC), e = errno;
+	int fd, e;
 
+	fd = check_target(path, dir, tmp, err, errlen);
+	if (fd)
+		return fd;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	*anon = fd >= 0;
+	if (fd >= 0)
+		return fd;
+	/* Not supported, or an error that mkostemp() names as well. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	e = errno;
 	if (fd >= 0)
 		return fd;
 	return set_err(err, errlen, -e,
 		       "cannot write results to %s: creating a file in %s: %s",
 		       path, dir, strerror(e));
+}
+
+/*
+ * Give the complete anonymous file @fd a name from the template @tmp (its
+ * XXXXXX replaced), for the rename. Return: 0, or -errno (no /proc, say).
+ */
+static int link_temp(int fd, char *tmp)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	char proc[64], *x = tmp + strlen(tmp) - 6;
+	struct timespec ts;
+	unsigned long long r;
+	int i, j;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	r = (unsigned long long)ts.tv_nsec * 2654435761ULL ^ (unsigned long long)getpid();
+	for (i = 0; i < LINK_TRIES; i++, r = r * 6364136223846793005ULL + 1) {
+		for (j = 0; j < 6; j++)
+			x[j] = digits[(r >> (j * 5 + 16)) % 36];
+		if (!linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW))
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
 }
 
 /*
@@ -120,20 +170,19 @@ static void sync_dir(const char *dir)
 	}
 }
 
-int cs_sweep_save(const char *path, const struct cs_sweep *s,
-		  enum cs_sweep_format fmt, char *err, size_t errlen)
+/*
+ * Write @s into the temporary file @fd, sync it, and put it in place of
+ * @path: by name @tmp if it has one, else linked to a name from @tmp
+ * first. Return: 0, -errno, or 1 when an anonymous file could not be
+ * given a name (the caller saves again through a named one).
+ */
+static int save_fd(int fd, bool anon, char *tmp, const char *path,
+		   const struct cs_sweep *s, enum cs_sweep_format fmt)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX];
-	FILE *f;
-	int fd, ret;
+	FILE *f = fdopen(fd, "w");
+	bool named = !anon;
+	int ret;
 
-	ret = check_target(path, dir, tmp, err, errlen);
-	if (ret)
-		return ret;
-	fd = open_temp(path, dir, tmp, err, errlen);
-	if (fd < 0)
-		return fd;
-	f = fdopen(fd, "w");
 	if (!f) {
 		ret = -errno;
 		close(fd);
@@ -144,55 +193,152 @@ int cs_sweep_save(const char *path, const struct cs_sweep *s,
 		ret = -errno;
 	if (!ret && fchmod(fd, SAVE_MODE))
 		ret = -errno;
+	if (!ret && anon) {
+		named = link_temp(fd, tmp) == 0;
+		ret = named ? 0 : 1;
+	}
 	if (fclose(f) && !ret)
 		ret = -errno;
 	if (!ret && rename(tmp, path))
 		ret = -errno;
+out:
+	if (ret && named)
+		unlink(tmp);
+	return ret;
+}
+
+int cs_sweep_save(const char *path, const struct cs_sweep *s,
+		  enum cs_sweep_format fmt, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	bool anon;
+	int fd, ret;
+
+	fd = open_temp(path, dir, tmp, &anon, err, errlen);
+	if (fd < 0)
+		return fd;
+	ret = save_fd(fd, anon, tmp, path, s, fmt);
+	if (ret == 1) {
+		/* No /proc to name the anonymous file by: a named one. */
+		fd = mkostemp(tmp, O_CLOEXEC);
+		ret = fd < 0 ? -errno : save_fd(fd, false, tmp, path, s, fmt);
+	}
 	if (!ret) {
 		sync_dir(dir);
 		return 0;
 	}
-out:
-	unlink(tmp);
 	return set_err(err, errlen, ret, "cannot write results to %s: %s",
 		       path, strerror(-ret));
 }
 
-/* Write and sync PROBE_BYTES to @fd: a full disk fails here, not later. */
-static int probe_write(int fd)
+/* Write zeros up to @len: for file systems that cannot reserve room. */
+static int reserve_write(int fd, off_t len)
 {
-	static const char zeros[PROBE_BYTES];
-	size_t done = 0;
+	static const char zeros[RESERVE_CHUNK];
+	off_t done = 0;
 	ssize_t n;
 
-	while (done < sizeof(zeros)) {
-		n = write(fd, zeros + done, sizeof(zeros) - done);
+	while (done < len) {
+		n = pwrite(fd, zeros, len - done < RESERVE_CHUNK ?
+			   (size_t)(len - done) : RESERVE_CHUNK, done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return n < 0 ? -errno : -EIO;
-		done += (size_t)n;
+		done += n;
 	}
+	return 0;
+}
+
+/* Reserve @len bytes in @fd and sync: a full disk fails here, not later. */
+static int reserve(int fd, off_t len)
+{
+	int ret = posix_fallocate(fd, 0, len);
+
+	if (ret == EOPNOTSUPP || ret == ENOSYS || ret == EINVAL)
+		ret = -reserve_write(fd, len);
+	if (ret)
+		return -ret;
 	return fsync(fd) ? -errno : 0;
 }
 
-int cs_sweep_check_output(const char *path, char *err, size_t errlen)
+int cs_sweep_check_output(const char *path, size_t need, char *err,
+			  size_t errlen)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
+	bool anon;
 	int fd, ret;
 
-	ret = check_target(path, dir, tmp, err, errlen);
-	if (ret)
-		return ret;
-	fd = open_temp(path, dir, tmp, err, errlen);
+	fd = open_temp(path, dir, tmp, &anon, err, errlen);
 	if (fd < 0)
 		return fd;
-	ret = probe_write(fd);
+	ret = reserve(fd, need ? (off_t)need : 1);
 	close(fd);
-	unlink(tmp);
+	if (!anon)
+		unlink(tmp);
 	if (ret)
 		return set_err(err, errlen, ret,
-			       "cannot write results to %s: %s", path,
-			       strerror(-ret));
+			       "cannot write results to %s: %s (the results need about %zu KiB there)",
+			       path, strerror(-ret), (need + 1023) / 1024);
 	return 0;
+}
+
+/* @m with every field as wide as it can be written. */
+static void widest_meas(struct cs_sweep_meas *m)
+{
+	m->status = CS_MEAS_OK;
+	memset(m->error, 'x', sizeof(m->error) - 1);
+	m->error[sizeof(m->error) - 1] = '\0';
+	m->ts = 9999999999LL;
+	m->duration_s = 99999.999;
+	m->units = 1e15 + 0.1;
+	m->units_per_sec = 1e15 + 0.1;
+	m->units_per_sec_per_cpu = 1e15 + 0.1;
+	m->busy_pct = 99.99;
+	m->steal_pct = 99.99;
+	m->wait_pct = 99.99;
+	m->irqs_per_sec = 1e15 + 0.1;
+	m->p50_ns = 999999999999999ULL;
+	m->p90_ns = 999999999999999ULL;
+	m->p99_ns = 999999999999999ULL;
+	m->max_ns = 999999999999999ULL;
+}
+
+size_t cs_sweep_size_max(const struct cs_sweep *s, enum cs_sweep_format fmt)
+{
+	struct cs_sweep w = *s;
+	size_t len = 0, i;
+	char *buf = NULL;
+	FILE *f;
+
+	if (cs_sweep_alloc(&w) < 0)
+		return 0;
+	for (i = 0; i < w.nmeas; i++)
+		widest_meas(&w.meas[i]);
+	w.status = CS_SWEEP_FAILED;
+	memset(w.error, 'x', sizeof(w.error) - 1);
+	w.error[sizeof(w.error) - 1] = '\0';
+	w.elapsed_s = 9999999.999;
+	cs_sweep_summarise(&w);
+	f = open_memstream(&buf, &len);
+	if (f) {
+		if (cs_sweep_write(f, &w, fmt) < 0)
+			len = 0;
+		if (fclose(f))
+			len = 0;
+	}
+	free(buf);
+	cs_sweep_free(&w);
+	return len ? len + len / 8 + SIZE_SLACK : 0;
+}
+
+int cs_sweep_save_first(const char *path, const struct cs_sweep *s,
+			enum cs_sweep_format fmt, char *err, size_t errlen)
+{
+	int ret;
+
+	/* Twice: a save holds the old file and the new one at once. */
+	ret = cs_sweep_check_output(path, 2 * cs_sweep_size_max(s, fmt), err,
+				    errlen);
+	return ret ? ret : cs_sweep_save(path, s, fmt, err, errlen);
 }

@@ -584,21 +584,38 @@ static int count_entries(const char *dir)
 	return n;
 }
 
+/* A result file's previous contents, and the check that they stayed. */
+static void put_old(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs("old contents\n", f);
+	fclose(f);
+}
+
+static void assert_old(const char *path)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "old contents\n");
+}
+
 static void test_save(void **state)
 {
 	char dir[64], path[128], err[512];
 	struct cs_sweep s;
 	struct stat st;
 	json_t *root;
-	FILE *f;
 
 	(void)state;
 	make_dir(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/out.json", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("old contents\n", f);
-	fclose(f);
+	put_old(path);
 	fixture_busy(&s);
 	assert_int_equal(cs_sweep_save(path, &s, CS_FMT_JSON, err,
 				       sizeof(err)), 0);
@@ -650,19 +667,15 @@ static void limit_file_size(rlim_t limit, struct rlimit *old)
 /* A write that fails half-way keeps the old file and leaves no temp. */
 static void test_save_write_fails(void **state)
 {
-	char dir[64], path[128], err[512], buf[64] = "";
+	char dir[64], path[128], err[512];
 	struct cs_sweep s;
 	struct rlimit old;
-	FILE *f;
 	int ret;
 
 	(void)state;
 	make_dir(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/out.json", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("old contents\n", f);
-	fclose(f);
+	put_old(path);
 	fixture_busy(&s);
 	limit_file_size(100, &old);
 	ret = cs_sweep_save(path, &s, CS_FMT_JSON, err, sizeof(err));
@@ -670,16 +683,12 @@ static void test_save_write_fails(void **state)
 	assert_int_equal(ret, -EFBIG);
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, strerror(EFBIG)));
-	f = fopen(path, "r");
-	assert_non_null(f);
-	assert_non_null(fgets(buf, sizeof(buf), f));
-	fclose(f);
-	assert_string_equal(buf, "old contents\n");
+	assert_old(path);
 	assert_int_equal(count_entries(dir), 1);
 
 	/* The output check finds the same failure before a sweep starts. */
 	limit_file_size(100, &old);
-	ret = cs_sweep_check_output(path, err, sizeof(err));
+	ret = cs_sweep_check_output(path, 4096, err, sizeof(err));
 	setrlimit(RLIMIT_FSIZE, &old);
 	assert_int_equal(ret, -EFBIG);
 	assert_non_null(strstr(err, path));
@@ -696,42 +705,122 @@ static void test_check_output(void **state)
 
 	(void)state;
 	make_dir(dir, sizeof(dir));
-	assert_int_equal(cs_sweep_check_output(dir, err, sizeof(err)),
+	assert_int_equal(cs_sweep_check_output(dir, 1, err, sizeof(err)),
 			 -EISDIR);
 	assert_non_null(strstr(err, dir));
 	snprintf(path, sizeof(path), "%s/", dir);
-	assert_int_equal(cs_sweep_check_output(path, err, sizeof(err)),
+	assert_int_equal(cs_sweep_check_output(path, 1, err, sizeof(err)),
 			 -EISDIR);
 
 	snprintf(path, sizeof(path), "%s/missing/out.csv", dir);
-	assert_int_equal(cs_sweep_check_output(path, err, sizeof(err)),
+	assert_int_equal(cs_sweep_check_output(path, 1, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, path));
 
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0644), 0);
-	assert_int_equal(cs_sweep_check_output(path, err, sizeof(err)),
+	assert_int_equal(cs_sweep_check_output(path, 1, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, path));
 	unlink(path);
 
 	/* Not writable even by root. */
-	assert_true(cs_sweep_check_output("/proc/cs-out.json", err,
+	assert_true(cs_sweep_check_output("/proc/cs-out.json", 1, err,
 					  sizeof(err)) < 0);
 	assert_non_null(strstr(err, "/proc/cs-out.json"));
 
 	snprintf(path, sizeof(path), "%s/out.json", dir);
-	assert_int_equal(cs_sweep_check_output(path, err, sizeof(err)), 0);
+	assert_int_equal(cs_sweep_check_output(path, 1, err, sizeof(err)), 0);
 	assert_int_equal(count_entries(dir), 0);	/* probe removed */
 
 	if (geteuid() != 0) {
 		assert_int_equal(chmod(dir, 0555), 0);
-		assert_int_equal(cs_sweep_check_output(path, err, sizeof(err)),
+		assert_int_equal(cs_sweep_check_output(path, 1, err, sizeof(err)),
 				 -EACCES);
 		assert_non_null(strstr(err, path));
 		chmod(dir, 0755);
 	}
 	rmdir(dir);
+}
+
+/* The bound of the size holds for every format, and stays a bound. */
+static void test_size_max(void **state)
+{
+	static const enum cs_sweep_format fmts[] = {
+		CS_FMT_JSON, CS_FMT_CSV, CS_FMT_JSONL
+	};
+	struct cs_sweep s, fresh;
+	size_t i, max, len;
+	char *str;
+
+	(void)state;
+	fixture_cpus(&s);
+	fresh = s;
+	fresh.meas = NULL;
+	fresh.levels = NULL;
+	fresh.status = CS_SWEEP_RUNNING;
+	assert_int_equal(cs_sweep_alloc(&fresh), 0);
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		str = write_str(&s, fmts[i]);
+		len = strlen(str);
+		free(str);
+		/* From the plan alone, before any measurement. */
+		max = cs_sweep_size_max(&fresh, fmts[i]);
+		print_message("# format %d: %zu bytes written, bound %zu\n",
+			      (int)fmts[i], len, max);
+		assert_true(max >= len);
+		/* A loose bound, not a wild one. */
+		assert_true(max < 20 * len + 8192);
+		assert_int_equal(cs_sweep_size_max(&s, fmts[i]), max);
+	}
+	cs_sweep_free(&fresh);
+	cs_sweep_free(&s);
+}
+
+/*
+ * Room for all the results is reserved before a sweep: past a file-size
+ * limit (as on a full disk) the check fails naming the path, the cause
+ * and the room needed, keeps the old file and leaves nothing behind.
+ */
+static void test_check_output_reserves(void **state)
+{
+	char dir[64], path[128], err[512];
+	struct cs_sweep s;
+	struct rlimit old;
+	int ret;
+
+	(void)state;
+	make_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/out.json", dir);
+	put_old(path);
+	assert_int_equal(cs_sweep_check_output(path, 256 << 10, err,
+					       sizeof(err)), 0);
+	assert_int_equal(count_entries(dir), 1);
+
+	limit_file_size(64 << 10, &old);
+	ret = cs_sweep_check_output(path, 256 << 10, err, sizeof(err));
+	setrlimit(RLIMIT_FSIZE, &old);
+	assert_int_equal(ret, -EFBIG);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, strerror(EFBIG)));
+	assert_non_null(strstr(err, "256 KiB"));
+	assert_int_equal(count_entries(dir), 1);
+
+	/* The first save checks the same way, and writes nothing then. */
+	fixture_busy(&s);
+	limit_file_size(cs_sweep_size_max(&s, CS_FMT_JSON), &old);
+	ret = cs_sweep_save_first(path, &s, CS_FMT_JSON, err, sizeof(err));
+	setrlimit(RLIMIT_FSIZE, &old);
+	assert_int_equal(ret, -EFBIG);
+	assert_int_equal(count_entries(dir), 1);
+	assert_old(path);
+	assert_int_equal(cs_sweep_save_first(path, &s, CS_FMT_JSON, err,
+					     sizeof(err)), 0);
+	assert_int_equal(count_entries(dir), 1);
+
+	unlink(path);
+	rmdir(dir);
+	cs_sweep_free(&s);
 }
 
 int main(void)
@@ -750,6 +839,8 @@ int main(void)
 		cmocka_unit_test(test_save),
 		cmocka_unit_test(test_save_write_fails),
 		cmocka_unit_test(test_check_output),
+		cmocka_unit_test(test_size_max),
+		cmocka_unit_test(test_check_output_reserves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
