@@ -55,4 +55,38 @@ echo 1 > $CS/running
 sleep 2.5
 check "netlink: limit 0 means no limit" [ "$(cat $CS/running)" = 1 ]
 echo 0 > $CS/running
+
+# An owned run borrows the settings: its START's time limit and busy, and
+# a SET during the run, end with it; a killed owner gives them back too.
+limit() { /bin/cpustress status --json | sed -n 's/.*"time_limit_ms": *\([0-9]*\).*/\1/p'; }
+echo 35 > $CS/busy_pct
+/bin/cpustress start --owned --busy 70 --for 2 > /dev/null 2>&1 &
+owner=$!
+check "netlink: owned START with a 2 s limit runs" wait_for '[ "$(cat $CS/running)" = 1 ]' 30
+check "netlink: the owned run has its busy 70 and limit 2000 ($(cat $CS/busy_pct), $(limit))" \
+	[ "$(cat $CS/busy_pct)/$(limit)" = 70/2000 ]
+$NLRAW set-busy 55 > /dev/null
+wait $owner
+check "netlink: the owned run stopped at its limit" [ "$(cat $CS/running)" = 0 ]
+check "netlink: its end gave back busy 35 and no limit ($(cat $CS/busy_pct), $(limit))" \
+	[ "$(cat $CS/busy_pct)/$(limit)" = 35/0 ]
+echo 1 > $CS/running
+sleep 2.5
+check "netlink: the next plain run does not stop at the owned run's limit" \
+	[ "$(cat $CS/running)" = 1 ]
+echo 0 > $CS/running
+/bin/cpustress start --owned --busy 80 > /dev/null 2>&1 &
+owner=$!
+wait_for '[ "$(cat $CS/running)" = 1 ]' 30
+kill -9 $owner
+wait $owner 2>/dev/null
+# A GET right after the owner was reaped already sees the run stopped.
+check "netlink: a killed owner's run is stopped at the next GET" \
+	sh -c "/bin/cpustress status --json | grep -q '\"running\": *false'"
+check "netlink: ... and its settings given back (busy $(cat $CS/busy_pct))" \
+	sh -c "[ \$(cat $CS/running) = 0 ] && [ \$(cat $CS/busy_pct) = 35 ]"
+/bin/cpustress start --busy 45 > /dev/null
+/bin/cpustress stop > /dev/null
+check "netlink: a plain START's settings stay after its run ($(cat $CS/busy_pct))" \
+	[ "$(cat $CS/busy_pct)" = 45 ]
 unload
