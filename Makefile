@@ -66,7 +66,8 @@ $(foreach t,$(UNIT_TESTS),$(eval $(BUILD)/tests/$(t) $(BUILD)/tests/$(t)-san: \
 	include/uapi/linux/cpustress.h))
 
 # cpustress serve; its dashboard page is generated from web/index.html.
-SERVE_SRCS := userspace/serve.c userspace/serve_http.c \
+SERVE_SRCS := userspace/serve.c userspace/serve_daemon.c \
+	userspace/serve_handler.c userspace/serve_http.c \
 	userspace/serve_store.c userspace/serve_loadtest.c \
 	userspace/engine_locked.c userspace/serve_collect.c \
 	userspace/serve_render.c $(BUILD)/gen/serve_page.c

@@ -2,7 +2,10 @@
 /*
  * cpustress serve: the HTTP exporter (libmicrohttpd, jansson).
  *
- *   serve.c          main: options, the daemon, routing, limits, signals
+ *   serve.c          main: options, state directory, socket, signals
+ *   serve_daemon.c   the server: engine, load tests, collector, daemon,
+ *                    connections and their deadline; start and stop
+ *   serve_handler.c  the request handler: routing, limits, answers
  *   serve_http.c     request checks: API keys, bodies, IDs, error answers
  *   serve_store.c    load-test results as files under the state directory
  *   serve_loadtest.c POST /v1/loadtest: one sweep at a time, on its thread
@@ -18,6 +21,7 @@
 #define CPUSTRESS_SERVE_H
 
 #include <limits.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -235,6 +239,7 @@ int serve_main(int argc, char **argv);
  * -------------------------------------------------------------------- */
 
 struct MHD_Connection;
+struct MHD_Daemon;
 struct MHD_Response;
 
 /* --- cmd_args.c: options --------------------------------------------- */
@@ -457,6 +462,9 @@ struct cs_lt_job;
  * @load: keep a run going between load tests (--load)
  * @busy_pct: its busy %
  * @cpus: its CPUs ("all" or a cpulist)
+ * @dry_run: every load test is set up, saved and answered as usual but
+ *	stopped before it loads a CPU (status interrupted): for the HTTP
+ *	fuzzer, whose requests must stay cheap
  */
 struct cs_lt_cfg {
 	struct cs_engine *e;
@@ -464,6 +472,7 @@ struct cs_lt_cfg {
 	bool load;
 	uint32_t busy_pct;
 	const char *cpus;
+	bool dry_run;
 };
 
 /* Set up, and start the --load run if asked. */
@@ -523,5 +532,90 @@ void cs_lt_shutdown(struct cs_lt *lt);
 
 /* After cs_lt_shutdown(): stop the --load run and free @lt. */
 void cs_lt_free(struct cs_lt *lt);
+
+/* --- serve_daemon.c and serve_handler.c: the server ------------------ */
+
+/**
+ * struct cs_srv_conn - one connection, for the request deadline
+ * @deadline_ms: when the request being received must be in (monotonic);
+ *	0 while none is being received
+ * @closed: shut down by cs_srv_reap() for missing it
+ * @fd: its socket
+ * @peer: the client's address, for the log
+ */
+struct cs_srv_conn {
+	struct cs_srv_conn *prev, *next;
+	uint64_t deadline_ms;
+	bool closed;
+	int fd;
+	char peer[INET6_ADDRSTRLEN + 8];
+};
+
+/**
+ * struct cs_srv - the server
+ * @o: its options (the caller's, before cs_srv_start())
+ * @store: the result store (opened by the caller)
+ * @dry_run: load tests measure nothing (struct cs_lt_cfg)
+ * @info: host fields and request counters, for the renderers
+ * @col: the collector
+ * @lt: the load-test manager
+ * @d: the libmicrohttpd daemon
+ * @fd: its listening socket, -1 for none
+ * @e: the engine; @e_col and @e_lt are locked handles on it, by @engine_mu
+ * @view_key: each request thread's view buffer
+ * @conns_mu: guards @conns and the deadlines
+ * @conns: the open connections
+ * @waiting: load-test answers not sent yet
+ */
+struct cs_srv {
+	struct cs_serve_opts o;
+	struct cs_store store;
+	bool dry_run;
+	struct cs_serve_info info;
+	struct cs_collector *col;
+	struct cs_lt *lt;
+	struct MHD_Daemon *d;
+	int fd;
+	struct cs_engine *e, *e_col, *e_lt;
+	pthread_mutex_t engine_mu;
+	pthread_key_t view_key;
+	pthread_mutex_t conns_mu;
+	struct cs_srv_conn *conns;
+	unsigned int waiting;
+};
+
+/**
+ * cs_srv_start() - start the load-test manager, the collector and the daemon
+ * @srv: zeroed, then @o, @store and @dry_run set
+ * @e: the engine, the server's from then on (closed by cs_srv_stop())
+ * @fd: the listening socket, the server's from then on; -1 for none:
+ *	the only connections are then those given to MHD_add_connection()
+ *
+ * Return: 0, or -1 with the reason logged and everything undone.
+ */
+int cs_srv_start(struct cs_srv *srv, struct cs_engine *e, int fd);
+
+/*
+ * Stop taking connections, stop the load test running (its waiting
+ * request is answered), then stop every thread and free the rest; @srv
+ * stays the caller's.
+ */
+void cs_srv_stop(struct cs_srv *srv);
+
+/* Close every connection whose request is late (a --request-timeout). */
+void cs_srv_reap(struct cs_srv *srv);
+
+/* Arm (@on) or clear the request deadline of @k (NULL: nothing). */
+void cs_srv_set_deadline(struct cs_srv *srv, struct cs_srv_conn *k, bool on);
+
+#ifdef MHD_VERSION	/* <microhttpd.h> included */
+/* libmicrohttpd's access handler and its request-completed callback. */
+enum MHD_Result cs_srv_handler(void *cls, struct MHD_Connection *c,
+			       const char *url, const char *method,
+			       const char *version, const char *upload_data,
+			       size_t *upload_size, void **con_cls);
+void cs_srv_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		     enum MHD_RequestTerminationCode toe);
+#endif
 
 #endif /* CPUSTRESS_SERVE_H */

@@ -125,6 +125,8 @@ int cs_lt_init(const struct cs_lt_cfg *cfg, struct cs_lt **out, char *err,
 		return -ENOMEM;
 	}
 	lt->cfg = *cfg;
+	/* A dry run's sweeps see the stop at once, before any level. */
+	lt->stop = cfg->dry_run;
 	pthread_mutex_init(&lt->mu, NULL);
 	pthread_cond_init(&lt->idle, NULL);
 	if (cfg->load) {
