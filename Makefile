@@ -12,6 +12,8 @@
 #   make deps       install what is missing (apt)
 #   make bench      the benchmark suite in the test VM: bench/results.json
 #                   and bench/results.md (not part of make check)
+#   make fuzz       the fuzzers (tests/fuzz/), FUZZ_TIME seconds each
+#                   (default 600); make check runs them for 10 s each
 #
 # KDIR=/path/to/kernel/build overrides the kernel found by tools/kdir:
 # /lib/modules/$(uname -r)/build when it exists, else the newest installed
@@ -88,7 +90,8 @@ CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS))
 
 # The rules made by $(eval) above come first: name the default goal.
 .DEFAULT_GOAL := all
-.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench clean
+.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench clean \
+	fuzz fuzz-build
 
 all: module cli
 
@@ -117,6 +120,51 @@ $(BUILD)/tests/%-san: tests/unit/%.c tests/unit/unit.h $(SHARED_HDRS)
 	$(CC) $(CFLAGS_HOST) $(SAN_FLAGS) -o $@ $< $(UNIT_SRCS_$*) -pthread -lcmocka -lm $(UNIT_LIBS_$*)
 
 unit: $(UNIT_BINS)
+
+# Fuzzing (tests/fuzz/README.md): libFuzzer harnesses, built with clang
+# under ASan and UBSan; httpraw, a raw-socket client, against a serve
+# built under ASan and UBSan. tests/run runs each for a few seconds;
+# make fuzz runs each for FUZZ_TIME seconds.
+FUZZ_CC := clang-14
+# clang warns that INT64_MAX as a double bound (json_in.h tables) rounds up
+# to 2^63; no JSON integer reaches either.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
+	-Iinclude/uapi -Iuserspace -pthread -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wno-implicit-const-int-float-conversion
+FUZZ_TIME ?= 600
+FUZZ_HARNESSES := http sweep compare files
+FUZZ_BINS := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/httpraw \
+	$(BUILD)/fuzz/cpustress-san
+FUZZ_SRCS_sweep := $(SWEEP_FILE_SRCS)
+FUZZ_SRCS_compare := $(SWEEP_FILE_SRCS) userspace/compare.c
+FUZZ_SRCS_files := userspace/serve_http.c userspace/serve_store.c \
+	userspace/args.c userspace/cmd_args.c userspace/cpulist.c \
+	userspace/engine.c userspace/sweep_run.c $(SWEEP_FILE_SRCS)
+FUZZ_SRCS_http := $(filter-out userspace/serve.c,$(SERVE_SRCS)) \
+	$(USER_ENGINE_SRCS) userspace/sweep_run.c userspace/args.c \
+	userspace/cmd_args.c $(SWEEP_FILE_SRCS)
+$(foreach h,$(FUZZ_HARNESSES),$(eval $(BUILD)/fuzz/$(h): $(FUZZ_SRCS_$(h))))
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(wildcard userspace/*.h) \
+		$(SHARED_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*) \
+		-ljansson -lmicrohttpd -lm
+
+$(BUILD)/fuzz/httpraw: tests/fuzz/httpraw.c tests/fuzz/fuzz.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_HOST) -o $@ $<
+
+$(BUILD)/fuzz/cpustress-san: $(CLI_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) $(SAN_FLAGS) -o $@ $(CLI_SRCS) \
+		$(shell pkg-config --libs $(CLI_PKGS)) -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	tests/host/fuzz.sh --time $(FUZZ_TIME)
 
 vm-module:
 	$(MAKE) module KDIR=$(VM_KDIR)

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * libFuzzer harness: each input is what a client sends on one connection
+ * to cpustress serve. The server is the real one (serve_daemon.c and the
+ * handler of serve_handler.c, in libmicrohttpd's thread pool, with the
+ * user engine and its collector), started once with no listening socket:
+ * each input goes in over a socketpair given to MHD_add_connection(), the
+ * client's side is shut for writing, and the answer is read until the
+ * server closes the connection.
+ *
+ * The API key file holds the key of the seeds and the dictionary, so that
+ * POST /v1/loadtest goes through the body parser to the load-test manager
+ * and the result store; its load tests are dry runs (struct cs_lt_cfg),
+ * which end before they load a CPU. At exit the server is stopped and
+ * every thread joined, so that LeakSanitizer sees a clean process.
+ *
+ * A failure is a sanitizer report, an answer that does not start with an
+ * HTTP status line, or a connection still open CONN_WAIT_MS after the
+ * client stopped sending (the idle timeout is longer).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/sockios.h>
+#include <microhttpd.h>
+
+#include "cli.h"
+#include "fuzz.h"
+#include "serve.h"
+
+#define FUZZ_APIKEY	"fuzz-key-0001"	/* also in http.dict and the seeds */
+#define FUZZ_KEEP	3		/* results kept: the pruning runs too */
+#define CONN_WAIT_MS	5000	/* below the idle timeout */
+#define POLL_MS		100
+
+static struct cs_srv *srv;
+static char tmpdir[] = "/tmp/cs-fuzz-http.XXXXXX";
+
+static void die(const char *what)
+{
+	fprintf(stderr, "fuzz/http: %s: %s\n", what, strerror(errno));
+	abort();
+}
+
+/* At exit: every thread of the server joined, the files removed. */
+static void teardown(void)
+{
+	if (!srv)
+		return;
+	cs_srv_stop(srv);
+	cs_store_close(&srv->store);
+	free(srv);
+	srv = NULL;
+	fuzz_rmtree(tmpdir);
+}
+
+static void write_keys(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "# the fuzzer's key\n%s\n", FUZZ_APIKEY) < 0 ||
+	    fclose(f))
+		die(path);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *lvl = getenv("PCD_LOGLEVEL");
+	enum cs_log_level level = CS_LOG_ERROR;
+	struct cs_serve_opts *o;
+	struct cs_engine *e;
+	char err[CS_ERR_MAX];
+
+	(void)argc;
+	(void)argv;
+	signal(SIGPIPE, SIG_IGN);
+	if (lvl)
+		cs_log_level_parse(lvl, &level);
+	cs_log_set_level(level);
+	if (!mkdtemp(tmpdir))
+		die("mkdtemp");
+	srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		die("calloc");
+	o = &srv->o;
+	snprintf(o->apikey_file, sizeof(o->apikey_file), "%s/keys", tmpdir);
+	snprintf(o->state_dir, sizeof(o->state_dir), "%s/state", tmpdir);
+	snprintf(o->listen, sizeof(o->listen), "fuzzer");
+	o->log_level = level;
+	o->engine = CS_ENGINE_USER;
+	o->busy_pct = 100;
+	o->cpus = "all";
+	o->max_conns = CS_SERVE_CONNS_DEFAULT;
+	o->max_per_ip = CS_SERVE_CONNS_PER_IP_DEFAULT;
+	o->timeout_s = CS_SERVE_TIMEOUT_DEFAULT;
+	o->keep = FUZZ_KEEP;
+	srv->dry_run = true;
+	write_keys(o->apikey_file);
+	if (cs_store_open(&srv->store, o->state_dir, o->keep, err,
+			  sizeof(err))) {
+		fprintf(stderr, "fuzz/http: %s\n", err);
+		abort();
+	}
+	if (cs_engine_open_user(&e, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fuzz/http: %s\n", err);
+		abort();
+	}
+	if (cs_srv_start(srv, e, -1)) {
+		fprintf(stderr, "fuzz/http: the server did not start\n");
+		abort();
+	}
+	atexit(teardown);
+	return 0;
+}
+
+/* A connection as accept() would give it, from 127.0.0.1. */
+static int connect_server(void)
+{
+	struct sockaddr_in peer = {
+		.sin_family = AF_INET,
+		.sin_port = htons(40000),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+		       sv))
+		die("socketpair");
+	/* The server's side is libmicrohttpd's from here on, even on failure. */
+	if (MHD_add_connection(srv->d, sv[0], (struct sockaddr *)&peer,
+			       sizeof(peer)) != MHD_YES)
+		die("MHD_add_connection");
+	return sv[1];
+}
+
+/*
+ * Send @data, then end the stream; read until the server closes. Returns
+ * the first bytes of the answer in @head (NUL-terminated, "" for none).
+ *
+ * The end of the stream is sent only once the server has read all the
+ * data (or answered): libmicrohttpd's epoll loop would not see an end
+ * that came in with the last data, and would keep the connection until
+ * its idle timeout.
+ */
+static void exchange(int fd, const uint8_t *data, size_t size, char *head,
+		     size_t headlen)
+{
+	uint64_t end = cs_now_ms() + CONN_WAIT_MS;
+	bool writing = size > 0, shut = false;
+	size_t sent = 0, got = 0;
+	char buf[16384];
+	ssize_t n;
+	int unread;
+
+	head[0] = '\0';
+	for (;;) {
+		struct pollfd p = { fd, POLLIN | (writing ? POLLOUT : 0), 0 };
+
+		if (cs_now_ms() > end) {
+			fprintf(stderr, "fuzz/http: the connection is still open %d ms after the request was sent\n",
+				CONN_WAIT_MS);
+			abort();
+		}
+		if (!writing && !shut && (got || (!ioctl(fd, SIOCOUTQ, &unread) &&
+						  !unread))) {
+			shutdown(fd, SHUT_WR);
+			shut = true;
+		}
+		if (poll(&p, 1, shut ? POLL_MS : 1) < 0 && errno != EINTR)
+			die("poll");
+		if (writing && (p.revents & (POLLOUT | POLLERR | POLLHUP))) {
+			n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+			if (n > 0)
+				sent += (size_t)n;
+			/* The server closed early: it read all it wanted. */
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				sent = size;
+			writing = sent < size;
+		}
+		if (!(p.revents & (POLLIN | POLLERR | POLLHUP)))
+			continue;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
+			return;
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			die("recv");
+		if (n > 0)
+			got = fuzz_keep_head(head, headlen, got, buf, (size_t)n);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char head[16];
+	int fd = connect_server();
+
+	exchange(fd, data, size, head, sizeof(head));
+	close(fd);
+	if (head[0] && strncmp(head, "HTTP/1.1 ", 9) &&
+	    strncmp(head, "HTTP/1.0 ", 9)) {
+		fprintf(stderr, "fuzz/http: an answer without a status line: '%s'\n",
+			head);
+		abort();
+	}
+	return 0;
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The fuzzers of tests/fuzz/ (its README says what each covers), built by
+# `make fuzz-build` in build/fuzz/: each libFuzzer harness for S seconds
+# from its seeds (tests/fuzz/corpus/, tests/data/sweeps/) and what earlier
+# runs added (build/fuzz/corpus/),
+# then httpraw for S seconds against a `cpustress serve` built under
+# ASan/UBSan (user engine, loopback), which must then exit 0 on SIGTERM
+# with no sanitizer report. One PASS or FAIL line each, with the figures.
+#   tests/host/fuzz.sh [--time S] [--only NAME]
+# --time: seconds per fuzzer, default 10 (make check); make fuzz gives
+# FUZZ_TIME (600). --only: one of http, sweep, compare, files, httpraw.
+# A crash leaves its input in build/fuzz/artifacts/; replay it with
+# build/fuzz/NAME FILE.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+secs=10
+only=
+while (($#)); do
+	case $1 in
+	--time) secs=${2:-}; shift ;;
+	--only) only=${2:-}; shift ;;
+	*) echo "usage: tests/host/fuzz.sh [--time S] [--only NAME]" >&2; exit 2 ;;
+	esac
+	shift
+done
+if ! [[ "$secs" =~ ^[1-9][0-9]*$ ]]; then
+	echo "tests/host/fuzz.sh: --time takes whole seconds" >&2
+	exit 2
+fi
+out=build/fuzz
+mkdir -p "$out/artifacts"
+
+# Longest input per harness: past the server's header and body limits,
+# and the size of the largest result files.
+declare -A maxlen=([http]=20000 [sweep]=32768 [compare]=65536 [files]=8192)
+declare -A dict=([http]=tests/fuzz/http.dict [sweep]=tests/fuzz/sweep.dict
+	[compare]=tests/fuzz/sweep.dict [files]=tests/fuzz/files.dict)
+# Seed corpora: the result file fixtures serve as they are.
+declare -A seeds=([http]=tests/fuzz/corpus/http [sweep]=tests/data/sweeps
+	[compare]=tests/fuzz/corpus/compare
+	[files]="tests/fuzz/corpus/files tests/data/sweeps")
+
+# libfuzz NAME: one harness for $secs seconds.
+libfuzz() {
+	local name=$1 bin=$out/$1 log=$out/$1.log work=$out/corpus/$1
+	local args=() seed=() rc units before after crash
+	if [[ ! -x "$bin" ]]; then
+		echo "FAIL fuzz/$name: $bin not built (make fuzz-build)"
+		return
+	fi
+	mkdir -p "$work"
+	before=$(find "$work" -type f | wc -l)
+	args+=("-dict=${dict[$name]}")
+	read -ra seed <<<"${seeds[$name]}"
+	timeout $((secs + 120)) "$bin" -max_total_time="$secs" \
+		-print_final_stats=1 -max_len="${maxlen[$name]}" -timeout=25 \
+		-artifact_prefix="$out/artifacts/$name-" "${args[@]}" \
+		"$work" "${seed[@]}" >"$log" 2>&1
+	rc=$?
+	after=$(find "$work" -type f | wc -l)
+	units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	crash=$(grep -m1 -E '^SUMMARY: |^==[0-9]+==ERROR|runtime error:|^fuzz/' "$log")
+	if ((rc == 124)); then
+		echo "FAIL fuzz/$name: did not end within $((secs + 120)) s (log $log)"
+	elif ((rc != 0)) || [[ -n "$crash" ]]; then
+		echo "FAIL fuzz/$name: ${crash:-exit status $rc} ($(grep -m1 -o 'Test unit written to .*' "$log" || echo "log $log"))"
+	elif [[ -z "$units" ]] || ((units == 0)); then
+		echo "FAIL fuzz/$name: ran no input (log $log)"
+	else
+		echo "PASS fuzz/$name: $units inputs in $secs s, 0 crashes (corpus $after, $((after - before)) new)"
+	fi
+}
+
+# The raw-socket fuzzer against a live server built under ASan/UBSan.
+httpraw() {
+	local cli=$out/cpustress-san tmp pid port rc src n key=fuzz-raw-key-0001
+	if [[ ! -x "$cli" || ! -x $out/httpraw ]]; then
+		echo "FAIL fuzz/httpraw: $cli or $out/httpraw not built (make fuzz-build)"
+		return
+	fi
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-httpraw.XXXXXX")
+	echo "$key" >"$tmp/keys"
+	"$cli" serve --engine user --listen 127.0.0.1:0 --state-dir "$tmp/state" \
+		--apikey-file "$tmp/keys" --request-timeout 2 \
+		>/dev/null 2>"$tmp/log" &
+	pid=$!
+	port=
+	for _ in $(seq 100); do
+		port=$(sed -n 's/.* info listening on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$tmp/log")
+		[[ -n "$port" ]] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [[ -z "$port" ]]; then
+		echo "FAIL fuzz/httpraw: the server did not start: $(head -c 300 "$tmp/log")"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		rm -rf "$tmp"
+		return
+	fi
+	$out/httpraw --port "$port" --seconds "$secs" --apikey "$key" >"$tmp/raw" 2>&1
+	rc=$?
+	kill -TERM "$pid"
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		wait "$pid"
+		echo "FAIL fuzz/httpraw: the server did not stop within 10 s of SIGTERM"
+		rm -rf "$tmp"
+		return
+	fi
+	wait "$pid"
+	src=$?
+	cp "$tmp/log" "$out/httpraw-serve.log"
+	n=$(find "$tmp/state/loadtests" -type f 2>/dev/null | wc -l)
+	grep '^# ' "$tmp/raw"
+	if ((rc != 0)); then
+		echo "FAIL fuzz/httpraw: $(tail -1 "$tmp/raw")"
+	elif grep -qE 'Sanitizer|runtime error:' "$tmp/log"; then
+		echo "FAIL fuzz/httpraw: sanitizer report in the server's log: $(grep -m1 -E 'Sanitizer|runtime error:' "$tmp/log") (log $out/httpraw-serve.log)"
+	elif ((src != 0)); then
+		echo "FAIL fuzz/httpraw: the server exited $src on SIGTERM (log $out/httpraw-serve.log)"
+	elif ((n != 0)); then
+		echo "FAIL fuzz/httpraw: $n load tests were started; none should have been"
+	elif ! grep -q '^httpraw: [1-9][0-9]* requests' "$tmp/raw"; then
+		echo "FAIL fuzz/httpraw: sent no request: $(tail -1 "$tmp/raw")"
+	else
+		echo "PASS fuzz/$(tail -1 "$tmp/raw"), clean exit on SIGTERM"
+	fi
+	rm -rf "$tmp"
+}
+
+for name in http sweep compare files; do
+	[[ -z "$only" || "$only" == "$name" ]] && libfuzz "$name"
+done
+[[ -z "$only" || "$only" == httpraw ]] && httpraw
+exit 0
