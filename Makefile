@@ -182,7 +182,7 @@ initramfs: vm-module $(BUILD)/cs-nlraw cli
 check: deps
 	$(MAKE) check-run
 
-check-run: cli unit initramfs
+check-run: cli unit fuzz-build initramfs
 	tests/run
 
 lint:
