@@ -132,28 +132,32 @@ static int open_temp(const char *path, char *dir, char *tmp, bool *anon,
 
 /*
  * Give the complete anonymous file @fd a name from the template @tmp (its
- * XXXXXX replaced), for the rename. Return: 0, or -errno (no /proc, say).
+ * XXXXXX replaced), for the rename. Return: 0, or -errno (no /proc, say)
+ * with @tmp a template again.
  */
 static int link_temp(int fd, char *tmp)
 {
 	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 	char proc[64], *x = tmp + strlen(tmp) - 6;
-	struct timespec ts;
 	unsigned long long r;
-	int i, j;
+	struct timespec ts;
+	int i, j, ret = -EEXIST;
 
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	r = (unsigned long long)ts.tv_nsec * 2654435761ULL ^ (unsigned long long)getpid();
+	r = (unsigned long long)ts.tv_nsec * 2654435761ULL ^
+	    (unsigned long long)getpid();
 	for (i = 0; i < LINK_TRIES; i++, r = r * 6364136223846793005ULL + 1) {
 		for (j = 0; j < 6; j++)
 			x[j] = digits[(r >> (j * 5 + 16)) % 36];
 		if (!linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW))
 			return 0;
-		if (errno != EEXIST)
-			return -errno;
+		ret = -errno;
+		if (ret != -EEXIST)
+			break;
 	}
-	return -EEXIST;
+	memcpy(x, "XXXXXX", 6);
+	return ret;
 }
 
 /*
