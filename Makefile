@@ -133,7 +133,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wno-implicit-const-int-float-conversion
 FUZZ_TIME ?= 600
-FUZZ_HARNESSES := http sweep compare files
+FUZZ_HARNESSES := http sweep compare files args
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/httpraw \
 	$(BUILD)/fuzz/cpustress-san
 FUZZ_SRCS_sweep := $(SWEEP_FILE_SRCS)
@@ -141,6 +141,8 @@ FUZZ_SRCS_compare := $(SWEEP_FILE_SRCS) userspace/compare.c
 FUZZ_SRCS_files := userspace/serve_http.c userspace/serve_store.c \
 	userspace/args.c userspace/cmd_args.c userspace/cpulist.c \
 	userspace/engine.c userspace/sweep_run.c $(SWEEP_FILE_SRCS)
+FUZZ_SRCS_args := userspace/args.c userspace/cmd_args.c userspace/cpulist.c \
+	userspace/engine.c $(SWEEP_FILE_SRCS)
 FUZZ_SRCS_http := $(filter-out userspace/serve.c,$(SERVE_SRCS)) \
 	$(USER_ENGINE_SRCS) userspace/sweep_run.c userspace/args.c \
 	userspace/cmd_args.c $(SWEEP_FILE_SRCS)

@@ -9,7 +9,8 @@
 # with no sanitizer report. One PASS or FAIL line each, with the figures.
 #   tests/host/fuzz.sh [--time S] [--only NAME]
 # --time: seconds per fuzzer, default 10 (make check); make fuzz gives
-# FUZZ_TIME (600). --only: one of http, sweep, compare, files, httpraw.
+# FUZZ_TIME (600). --only: one of http, sweep, compare, files, args,
+# httpraw.
 # A crash leaves its input in build/fuzz/artifacts/; replay it with
 # build/fuzz/NAME FILE.
 set -uo pipefail
@@ -35,13 +36,16 @@ mkdir -p "$out/artifacts"
 
 # Longest input per harness: past the server's header and body limits,
 # and the size of the largest result files.
-declare -A maxlen=([http]=20000 [sweep]=32768 [compare]=65536 [files]=8192)
+declare -A maxlen=([http]=20000 [sweep]=32768 [compare]=65536 [files]=8192
+	[args]=1024)
 declare -A dict=([http]=tests/fuzz/http.dict [sweep]=tests/fuzz/sweep.dict
-	[compare]=tests/fuzz/sweep.dict [files]=tests/fuzz/files.dict)
+	[compare]=tests/fuzz/sweep.dict [files]=tests/fuzz/files.dict
+	[args]=tests/fuzz/args.dict)
 # Seed corpora: the result file fixtures serve as they are.
 declare -A seeds=([http]=tests/fuzz/corpus/http [sweep]=tests/data/sweeps
 	[compare]=tests/fuzz/corpus/compare
-	[files]="tests/fuzz/corpus/files tests/data/sweeps")
+	[files]="tests/fuzz/corpus/files tests/data/sweeps"
+	[args]=tests/fuzz/corpus/args)
 
 # libfuzz NAME: one harness for $secs seconds.
 libfuzz() {
@@ -136,7 +140,7 @@ httpraw() {
 	rm -rf "$tmp"
 }
 
-for name in http sweep compare files; do
+for name in http sweep compare files args; do
 	[[ -z "$only" || "$only" == "$name" ]] && libfuzz "$name"
 done
 [[ -z "$only" || "$only" == httpraw ]] && httpraw
