@@ -7,16 +7,19 @@
  * takes, bad and long API keys, mutations of valid requests); after each
  * batch, GET /cpu-perf must answer 200 and an integer.
  *
- *   httpraw --port PORT [--seconds S] [--seed N] [--apikey KEY]
+ *   httpraw --port PORT [--seconds S] [--seed N] [--apikey KEY] [--jobs N]
+ *
+ * --jobs: processes attacking at once (default 2), so that the server's
+ * threads meet; each checks the server after each of its batches.
  *
  * --apikey: the server's key. It goes only with bodies that are not a
  * valid plan, so no load test ever starts: a real one would load the CPUs
  * for up to two minutes. Without it, every key sent is a wrong one.
  *
  * The last line counts what was sent: "httpraw: N requests on M
- * connections in S s, B health checks ok (seed X)", after a line that
- * counts the first answers by status class. Exit 0, or 1 (with the failed
- * check) when the server stopped answering.
+ * connections in S s by J jobs, B health checks ok (seed X)", after a
+ * line that counts the first answers by status class. Exit 0, or 1 (with
+ * the failed check) when the server stopped answering.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -31,7 +34,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,7 +47,10 @@
 #define STALL_MAX	20	/* partial requests kept open in a batch */
 #define IO_MS		300	/* to send, and to wait for an answer */
 #define HEALTH_MS	5000	/* for the health check's answer */
+#define HEALTH_TRIES	10
+#define HEALTH_PAUSE_MS	200
 #define REQ_MAX		(256 * 1024)
+#define JOBS_MAX	8
 
 struct buf {
 	char *p;
@@ -52,8 +60,13 @@ struct buf {
 static uint64_t rng;
 static const char *apikey = "";
 static uint16_t port;
-static uint64_t requests, conns, health_ok;
-static uint64_t answers[6];	/* by status class; [0]: none */
+/* What one job sent and saw, in memory its parent reads. */
+struct counts {
+	uint64_t requests, conns, health_ok;
+	uint64_t answers[6];	/* first answers by status class; [0]: none */
+};
+
+static struct counts *cnt;
 static int stalled[STALL_MAX];
 static unsigned int nstalled;
 
@@ -273,7 +286,7 @@ static int dial(void)
 		close(fd);
 		return -1;
 	}
-	conns++;
+	cnt->conns++;
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	return fd;
 }
@@ -331,16 +344,16 @@ static void shoot(struct buf *b, unsigned int nreq)
 
 	if (fd < 0)
 		return;
-	requests += nreq;
+	cnt->requests += nreq;
 	head[0] = '\0';
 	if (send_all(fd, b->p, b->len, IO_MS))
 		drain(fd, head, sizeof(head), pick(4) ? 20 : IO_MS);
 	close(fd);
 	/* The first answer's class: "HTTP/1.1 404 " counts as 4. */
 	if (!strncmp(head, "HTTP/1.", 7) && head[9] >= '1' && head[9] <= '5')
-		answers[head[9] - '0']++;
+		cnt->answers[head[9] - '0']++;
 	else
-		answers[0]++;
+		cnt->answers[0]++;
 }
 
 static void close_stalled(void)
@@ -412,7 +425,7 @@ static void attack(void)
 		fd = dial();
 		if (fd < 0)
 			break;
-		requests++;
+		cnt->requests++;
 		if (send_all(fd, b.p, b.len, IO_MS) && nstalled < STALL_MAX)
 			stalled[nstalled++] = fd;
 		else
@@ -455,8 +468,8 @@ static void attack(void)
 	free(b.p);
 }
 
-/* GET /cpu-perf answers 200 and an integer; @why on failure. */
-static bool healthy(char *why, size_t len)
+/* One GET /cpu-perf: 200 and an integer; @why on failure. */
+static bool cpu_perf_ok(char *why, size_t len)
 {
 	static const char req[] =
 		"GET /cpu-perf HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
@@ -481,16 +494,56 @@ static bool healthy(char *why, size_t len)
 		snprintf(why, len, "GET /cpu-perf answered '%.200s'", ans);
 		return false;
 	}
-	health_ok++;
 	return true;
+}
+
+/*
+ * The server answers GET /cpu-perf. Tried a few times: another job's
+ * flood may hold every connection the server takes for a moment.
+ */
+static bool healthy(char *why, size_t len)
+{
+	struct timespec pause = { 0, HEALTH_PAUSE_MS * 1000000L };
+	int i;
+
+	for (i = 0; i < HEALTH_TRIES; i++) {
+		if (cpu_perf_ok(why, len)) {
+			cnt->health_ok++;
+			return true;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return false;
+}
+
+/* One job: batches of attacks until @end, a health check after each. */
+static int run(uint64_t end, uint64_t seed)
+{
+	char why[512];
+	int i;
+
+	rng = seed;
+	while (now_ms() < end) {
+		for (i = 0; i < BATCH; i++)
+			attack();
+		close_stalled();
+		if (!healthy(why, sizeof(why))) {
+			fprintf(stderr, "httpraw: after %llu requests (seed %llu): %s\n",
+				(unsigned long long)cnt->requests,
+				(unsigned long long)seed, why);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long seconds = 20;
+	unsigned long seconds = 20, jobs = 2, j, k;
 	uint64_t seed = 0, t0, end;
+	struct counts *all, sum = { 0 };
+	int i, status, ret = 0;
 	char why[512];
-	int i;
 
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--port"))
@@ -501,39 +554,64 @@ int main(int argc, char **argv)
 			seed = strtoull(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--apikey"))
 			apikey = argv[i + 1];
+		else if (!strcmp(argv[i], "--jobs"))
+			jobs = strtoul(argv[i + 1], NULL, 10);
 		else
 			break;
 	}
-	if (i != argc || !port) {
-		fprintf(stderr, "usage: httpraw --port PORT [--seconds S] [--seed N] [--apikey KEY]\n");
+	if (i != argc || !port || !jobs || jobs > JOBS_MAX) {
+		fprintf(stderr, "usage: httpraw --port PORT [--seconds S] [--seed N] [--apikey KEY] [--jobs 1..%d]\n",
+			JOBS_MAX);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	rng = seed ? seed : (uint64_t)time(NULL) * 2654435761u + (uint64_t)getpid();
-	seed = rng;
+	all = mmap(NULL, sizeof(*all) * (jobs + 1), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (all == MAP_FAILED) {
+		perror("httpraw: mmap");
+		return 1;
+	}
+	cnt = &all[jobs];
+	if (!seed)
+		seed = (uint64_t)time(NULL) * 2654435761u + (uint64_t)getpid();
 	t0 = now_ms();
 	end = t0 + seconds * 1000;
 	if (!healthy(why, sizeof(why))) {
 		fprintf(stderr, "httpraw: the server is not healthy before the start: %s\n", why);
 		return 1;
 	}
-	while (now_ms() < end) {
-		for (i = 0; i < BATCH; i++)
-			attack();
-		close_stalled();
-		if (!healthy(why, sizeof(why))) {
-			fprintf(stderr, "httpraw: after %llu requests (seed %llu): %s\n",
-				(unsigned long long)requests,
-				(unsigned long long)seed, why);
+	/* Jobs at once, so that the server's threads meet. */
+	for (j = 0; j < jobs; j++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("httpraw: fork");
 			return 1;
 		}
+		if (!pid) {
+			cnt = &all[j];
+			_exit(run(end, seed + j * 0x9e3779b97f4a7c15ULL));
+		}
+	}
+	for (j = 0; j < jobs; j++)
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			ret = 1;
+	for (j = 0; j <= jobs; j++) {
+		sum.requests += all[j].requests;
+		sum.conns += all[j].conns;
+		sum.health_ok += all[j].health_ok;
+		for (k = 0; k < 6; k++)
+			sum.answers[k] += all[j].answers[k];
 	}
 	printf("# httpraw: first answers 2xx %llu, 4xx %llu, 5xx %llu, none %llu\n",
-	       (unsigned long long)answers[2], (unsigned long long)answers[4],
-	       (unsigned long long)answers[5], (unsigned long long)answers[0]);
-	printf("httpraw: %llu requests on %llu connections in %.1f s, %llu health checks ok (seed %llu)\n",
-	       (unsigned long long)requests, (unsigned long long)conns,
-	       (now_ms() - t0) / 1000.0, (unsigned long long)health_ok,
-	       (unsigned long long)seed);
-	return 0;
+	       (unsigned long long)sum.answers[2],
+	       (unsigned long long)sum.answers[4],
+	       (unsigned long long)sum.answers[5],
+	       (unsigned long long)sum.answers[0]);
+	printf("httpraw: %llu requests on %llu connections in %.1f s by %lu jobs, %llu health checks ok (seed %llu)\n",
+	       (unsigned long long)sum.requests, (unsigned long long)sum.conns,
+	       (now_ms() - t0) / 1000.0, jobs,
+	       (unsigned long long)sum.health_ok, (unsigned long long)seed);
+	return ret;
 }
