@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/ctype.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -357,6 +358,26 @@ int cs_set_interval_ms(u32 v)
 }
 
 /*
+ * cpulist_parse() walks a region "A-B:used/group" in u32 steps of group: a
+ * group size within nr_cpumask_bits of U32_MAX wraps around and sets CPUs
+ * outside the region ("1-1:1/4294967295" sets CPUs 0 and 1). No sensible
+ * list has a group that large: such a list is out of range.
+ */
+static bool cs_cpulist_group_too_large(const char *list)
+{
+	const char *p;
+	u64 group;
+
+	for (p = strchr(list, '/'); p; p = strchr(p, '/')) {
+		for (group = 0, p++; isdigit(*p) && group <= U32_MAX; p++)
+			group = group * 10 + (*p - '0');
+		if (group > U32_MAX - nr_cpumask_bits)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Parse a cpulist ("all" for every online CPU) into @mask. Every CPU named
  * must be online now: loading a CPU that is not there is a mistake to report,
  * not to remember.
@@ -371,6 +392,8 @@ static int cs_parse_cpus(const char *list, struct cpumask *mask, bool *all)
 		return 0;
 	}
 	*all = false;
+	if (cs_cpulist_group_too_large(list))
+		return -ERANGE;
 	ret = cpulist_parse(list, mask);
 	/* A number too large for the parser is out of range too. */
 	if (ret == -EOVERFLOW || ret == -ERANGE)
