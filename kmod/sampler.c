@@ -111,8 +111,9 @@ static void cs_sampler_fn(struct work_struct *work)
 	sp->cur = swap;
 	sp->prev_ts = now;
 out:
+	/* Under the lock, and mod_: see cs_sampler_reschedule(). */
+	mod_delayed_work(system_unbound_wq, &sp->work, cs_interval_jiffies());
 	mutex_unlock(&sp->lock);
-	queue_delayed_work(system_unbound_wq, &sp->work, cs_interval_jiffies());
 }
 
 /**
@@ -213,11 +214,24 @@ u64 cs_window_read(unsigned int cpu, struct cs_cpu_stats *delta, u64 *start_ns)
 
 /**
  * cs_sampler_reschedule() - take a new interval_ms into account now
+ *
+ * The next sample is due one new interval after the previous one, or at
+ * once if that time has passed; counting from now instead would let a
+ * stream of interval_ms writes (even of the same value) hold every sample
+ * back. Both this and the sampler set the timer under the sampler's lock,
+ * so the last one to set it has seen the newest sample.
  */
 void cs_sampler_reschedule(void)
 {
+	u64 due, now;
+
+	mutex_lock(&cs_smp.lock);
+	due = cs_smp.prev_ts +
+	      (u64)READ_ONCE(cs_cfg.interval_ms) * NSEC_PER_MSEC;
+	now = ktime_get_ns();
 	mod_delayed_work(system_unbound_wq, &cs_smp.work,
-			 cs_interval_jiffies());
+			 due > now ? nsecs_to_jiffies(due - now) : 0);
+	mutex_unlock(&cs_smp.lock);
 }
 
 static void cs_sampler_free(void)
