@@ -15,7 +15,8 @@
  * every thread joined, so that LeakSanitizer sees a clean process.
  *
  * A failure is a sanitizer report, an answer that does not start with an
- * HTTP status line, or a connection still open CONN_WAIT_MS after the
+ * HTTP status line, a 500 or 503 that is not a load test's (see
+ * check_answers()), or a connection still open CONN_WAIT_MS after the
  * client stopped sending (the idle timeout is longer).
  */
 #define _GNU_SOURCE
@@ -43,6 +44,7 @@
 #define FUZZ_KEEP	3		/* results kept: the pruning runs too */
 #define CONN_WAIT_MS	5000	/* below the idle timeout */
 #define POLL_MS		100
+#define ANSWER_MAX	(256 * 1024)	/* of the answer, kept and checked */
 
 static struct cs_srv *srv;
 static char tmpdir[] = "/tmp/cs-fuzz-http.XXXXXX";
@@ -145,16 +147,17 @@ static int connect_server(void)
 }
 
 /*
- * Send @data, then end the stream; read until the server closes. Returns
- * the first bytes of the answer in @head (NUL-terminated, "" for none).
+ * Send @data, then end the stream; read until the server closes. Keeps
+ * the start of the answer in @head (NUL-terminated) and returns its length
+ * there.
  *
  * The end of the stream is sent only once the server has read all the
  * data (or answered): libmicrohttpd's epoll loop would not see an end
  * that came in with the last data, and would keep the connection until
  * its idle timeout.
  */
-static void exchange(int fd, const uint8_t *data, size_t size, char *head,
-		     size_t headlen)
+static size_t exchange(int fd, const uint8_t *data, size_t size, char *head,
+		       size_t headlen)
 {
 	uint64_t end = cs_now_ms() + CONN_WAIT_MS;
 	bool writing = size > 0, shut = false;
@@ -192,7 +195,7 @@ static void exchange(int fd, const uint8_t *data, size_t size, char *head,
 			continue;
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n == 0 || (n < 0 && errno == ECONNRESET))
-			return;
+			return got < headlen ? got : headlen - 1;
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			die("recv");
 		if (n > 0)
@@ -200,18 +203,49 @@ static void exchange(int fd, const uint8_t *data, size_t size, char *head,
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/*
+ * The answers kept, @len bytes of @a: the first starts with a status
+ * line, and no status line says 500 or 503 but for a load test. The dry
+ * runs end interrupted: 500 with the result; 503 only when a second saw
+ * too many of them. A 500 from the renderers or the store is a bug.
+ */
+static void check_answers(const char *a, size_t len)
 {
-	char head[16];
-	int fd = connect_server();
+	const char *p, *next, *end = a + len;
 
-	exchange(fd, data, size, head, sizeof(head));
-	close(fd);
-	if (head[0] && strncmp(head, "HTTP/1.1 ", 9) &&
-	    strncmp(head, "HTTP/1.0 ", 9)) {
-		fprintf(stderr, "fuzz/http: an answer without a status line: '%s'\n",
-			head);
+	if (len && strncmp(a, "HTTP/1.1 ", 9) && strncmp(a, "HTTP/1.0 ", 9)) {
+		fprintf(stderr, "fuzz/http: an answer without a status line: '%.64s'\n",
+			a);
 		abort();
 	}
+	/* A status line starts the kept text or follows a body's newline. */
+	for (p = a; p && end - p > 13; p = next) {
+		next = memmem(p + 1, (size_t)(end - p - 1), "\nHTTP/1.", 9);
+		if (next)
+			next++;
+		if (p != a && p[-1] != '\n')
+			continue;
+		if ((!strncmp(p + 8, " 500 ", 5) &&
+		     !memmem(p, (size_t)((next ? next : end) - p),
+			     "\"interrupted\"", 13)) ||
+		    (!strncmp(p + 8, " 503 ", 5) &&
+		     !memmem(p, (size_t)((next ? next : end) - p),
+			     "too many load tests", 19))) {
+			fprintf(stderr, "fuzz/http: a 5xx answer that is not a load test's:\n%.*s\n",
+				(int)((next ? next : end) - p), p);
+			abort();
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char answer[ANSWER_MAX];
+	size_t len;
+	int fd = connect_server();
+
+	len = exchange(fd, data, size, answer, sizeof(answer));
+	close(fd);
+	check_answers(answer, len);
 	return 0;
 }
