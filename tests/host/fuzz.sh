@@ -66,7 +66,9 @@ libfuzz() {
 	rc=$?
 	after=$(find "$work" -type f | wc -l)
 	units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	crash=$(grep -m1 -E '^SUMMARY: |^==[0-9]+==ERROR|runtime error:|^fuzz/' "$log")
+	# The harness's own sentence, else the sanitizer's summary.
+	crash=$(grep -m1 '^fuzz/' "$log" || grep -m1 '^SUMMARY: ' "$log" ||
+		grep -m1 -E '^==[0-9]+==ERROR|runtime error:' "$log")
 	if ((rc == 124)); then
 		echo "FAIL fuzz/$name: did not end within $((secs + 120)) s (log $log)"
 	elif ((rc != 0)) || [[ -n "$crash" ]]; then
