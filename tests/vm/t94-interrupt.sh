@@ -74,6 +74,9 @@ killed() {
 	fi
 	kill -KILL $pid
 	wait $pid 2>/dev/null
+	# Once the CLI is reaped, a GET already sees its run stopped.
+	check "$1: the next GET sees the run stopped" \
+		sh -c "$CLI status --json | grep -q '\"running\": *false'"
 	after "$1"
 	file "$1" /tmp/k.json running 0
 	check "$1: at least $2 levels kept ($(nok /tmp/k.json))" [ "$(nok /tmp/k.json)" -ge "$2" ]
