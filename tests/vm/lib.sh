@@ -57,6 +57,15 @@ wait_for() {
 	return 1
 }
 
+# The kernel log lines that are reports: WARN/BUG/Oops, lockups, and the
+# debug kernel's checkers (lockdep, KASAN, UBSAN, DEBUG_OBJECTS,
+# might_sleep, DEBUG_PREEMPT print WARNING or BUG lines; UBSAN and ODEBUG
+# also name themselves). The taint notices of an out-of-tree, unsigned
+# module are not reports. Reads the log on stdin.
+kernel_reports() {
+	grep -E 'WARNING|BUG|Oops|Call Trace|stall|lockup|hung task|blocked for more than|self-check FAILED|UBSAN|ODEBUG|kmemleak: .*leak|possible (recursive|circular)|inconsistent lock'
+}
+
 # Float comparison through awk: fcmp "1.5 < 2".
 fcmp() { awk "BEGIN { exit !($*) }"; }
 

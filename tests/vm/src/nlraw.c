@@ -13,6 +13,7 @@
  *   nlraw start          START (not owned); prints the errno and message
  *   nlraw set-busy N     SET BUSY_PCT=N; prints the errno and message
  *   nlraw set-limit MS   SET TIME_LIMIT_MS=MS
+ *   nlraw reset-stats    RESET_STATS (a new measurement window)
  */
 #include <errno.h>
 #include <stdint.h>
@@ -353,7 +354,7 @@ int main(int argc, char **argv)
 	int one = 1;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: nlraw malformed|owned|owned-hold|start|set-busy N|set-limit MS\n");
+		fprintf(stderr, "usage: nlraw malformed|owned|owned-hold|start|set-busy N|set-limit MS|reset-stats\n");
 		return 2;
 	}
 	nl_fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
@@ -383,6 +384,8 @@ int main(int argc, char **argv)
 			      (uint32_t)strtoul(argv[2], NULL, 10), 1);
 	if (!strcmp(argv[1], "start"))
 		return simple(CPUSTRESS_CMD_START, 0, 0, 0);
+	if (!strcmp(argv[1], "reset-stats"))
+		return simple(CPUSTRESS_CMD_RESET_STATS, 0, 0, 0);
 	if (!strcmp(argv[1], "set-busy") && argc == 3)
 		return simple(CPUSTRESS_CMD_SET, CPUSTRESS_A_BUSY_PCT,
 			      (uint32_t)strtoul(argv[2], NULL, 10), 1);
