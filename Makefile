@@ -12,6 +12,9 @@
 #   make deps       install what is missing (apt)
 #   make bench      the benchmark suite in the test VM: bench/results.json
 #                   and bench/results.md (not part of make check)
+#   make debug-kernel  build the debug test kernel (lockdep, KASAN, kmemleak,
+#                   UBSAN, ...) once per machine, cached outside the tree
+#   make check-debug   the VM tests on the debug kernel, with a kmemleak scan
 #   make fuzz       the fuzzers (tests/fuzz/), FUZZ_TIME seconds each
 #                   (default 600); make check runs them for 10 s each
 #
@@ -91,7 +94,8 @@ CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS))
 # The rules made by $(eval) above come first: name the default goal.
 .DEFAULT_GOAL := all
 .PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench clean \
-	fuzz fuzz-build
+	fuzz fuzz-build \
+	debug-kernel debug-module check-debug check-debug-run
 
 all: module cli
 
@@ -189,6 +193,32 @@ check-run: cli unit fuzz-build initramfs
 
 lint:
 	KDIR=$(VM_KDIR) tools/lint
+
+# The debug test kernel (tools/debug-kernel/build): built once per machine,
+# in ~/.cache/cpustress (CPUSTRESS_CACHE), rebuilt only when its
+# configuration or Debian's source package changes.
+debug-kernel: deps
+	tools/debug-kernel/build
+
+# The module for the debug kernel, from a copy of the sources, so that
+# kmod/cpustress.ko (for Debian's kernel) stays as it is.
+DEBUG_MOD := $(BUILD)/debug/mod
+debug-module:
+	@kdir=$$(tools/debug-kernel/build --print-dir) && \
+	rm -rf $(DEBUG_MOD) && mkdir -p $(DEBUG_MOD)/kmod && \
+	cp Kbuild $(DEBUG_MOD)/ && cp -r include $(DEBUG_MOD)/ && \
+	cp kmod/Kbuild kmod/*.[ch] $(DEBUG_MOD)/kmod/ && \
+	rm -f $(DEBUG_MOD)/kmod/*.mod.c && \
+	$(MAKE) -C $$kdir/obj M=$(CURDIR)/$(DEBUG_MOD) modules
+
+check-debug: deps
+	$(MAKE) debug-kernel
+	$(MAKE) check-debug-run
+
+check-debug-run: initramfs debug-module
+	kdir=$$(tools/debug-kernel/build --print-dir) && \
+	tools/vm/build-test-initramfs --debug-kernel $$kdir $(BUILD)/debug/vm && \
+	tests/run --debug-kernel $$kdir
 
 vm: deps
 	$(MAKE) initramfs

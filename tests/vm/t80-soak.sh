@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-# 60 s at 100 % on every CPU under the strictest soft-lockup watchdog
-# (watchdog_thresh=1 on the command line): no lockup, stall or hung task.
+# 60 s at 100 % on every CPU under the soft-lockup watchdog the command
+# line asks for (make check: watchdog_thresh=1, the strictest; the debug
+# kernel keeps the default 10, see tests/run): no lockup, stall or hung task.
 
 SOAK=${CPUSTRESS_SOAK:-60}
+THRESH=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^watchdog_thresh=//p')
 
-check "soak: watchdog_thresh is 1" [ "$(cat /proc/sys/kernel/watchdog_thresh)" = 1 ]
+check "soak: watchdog_thresh is ${THRESH:-10}" \
+	[ "$(cat /proc/sys/kernel/watchdog_thresh)" = "${THRESH:-10}" ]
 load
 echo 1 > $CS/running
 n0=$(dmesg | wc -l)
