@@ -175,12 +175,14 @@ fuzz: fuzz-build
 vm-module:
 	$(MAKE) module KDIR=$(VM_KDIR)
 
-# The VM tests' raw netlink client, static.
-$(BUILD)/cs-nlraw: tests/vm/src/nlraw.c include/uapi/linux/cpustress.h
+# The VM tests' raw netlink client and the netlink and sysfs fuzzers, static.
+VM_TOOLS := $(BUILD)/cs-nlraw $(BUILD)/cs-nlfuzz $(BUILD)/cs-sysfsfuzz
+$(BUILD)/cs-%: tests/vm/src/%.c tests/vm/src/fuzz.h include/uapi/linux/cpustress.h
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Iinclude/uapi -o $@ $<
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Iinclude/uapi -o $@ $(filter %.c,$^)
+$(BUILD)/cs-nlfuzz: tests/vm/src/nlfuzz_gen.c tests/vm/src/nlfuzz.h
 
-initramfs: vm-module $(BUILD)/cs-nlraw cli
+initramfs: vm-module $(VM_TOOLS) cli
 	tools/vm/build-test-initramfs $(BUILD)/vm
 
 # The tests: dependencies first, then a fresh make so that KDIR is found

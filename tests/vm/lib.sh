@@ -66,6 +66,29 @@ kernel_reports() {
 	grep -E 'WARNING|BUG|Oops|Call Trace|stall|lockup|hung task|blocked for more than|self-check FAILED|UBSAN|ODEBUG|kmemleak: .*leak|possible (recursive|circular)|inconsistent lock'
 }
 
+# The value of cpustress.NAME=VALUE on the kernel command line, if given.
+cmdline_arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^cpustress\.$1=//p"; }
+
+# Show the output of a test program, in file $1: its "# " lines, and its
+# FAIL lines, which count as failures.
+relay_output() {
+	sed -n '/^FAIL /p; /^# /p' "$1"
+	grep '^FAIL ' "$1" | sed 's/^FAIL //' >> /tmp/failed
+}
+
+# stop_and_unload NAME: stop the run, then rmmod; each must leave no
+# worker thread, and rmmod no sysfs directory.
+stop_and_unload() {
+	echo 0 > $CS/running
+	check "$1: a stop ends every worker" wait_for '[ "$(nworkers)" = 0 ]' 50
+	rmmod cpustress
+	check "$1: rmmod leaves no cpustress thread and no sysfs" \
+		wait_for '[ "$(nworkers)" = 0 -a ! -e $CS ]' 50
+}
+
+# How many kernel reports (kernel_reports) the log has past its line $1.
+reports_since() { dmesg | tail -n +$(($1 + 1)) | kernel_reports | grep -c .; }
+
 # Float comparison through awk: fcmp "1.5 < 2".
 fcmp() { awk "BEGIN { exit !($*) }"; }
 
