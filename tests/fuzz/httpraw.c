@@ -8,9 +8,14 @@
  * batch, GET /cpu-perf must answer 200 and an integer.
  *
  *   httpraw --port PORT [--seconds S] [--seed N] [--apikey KEY] [--jobs N]
+ *           [--request-timeout S]
  *
  * --jobs: processes attacking at once (default 2), so that the server's
  * threads meet; each checks the server after each of its batches.
+ *
+ * --request-timeout: the server's; partial requests are then kept open
+ * across batches, and each must be closed by the server within that
+ * time and a second.
  *
  * --apikey: the server's key. It goes only with bodies that are not a
  * valid plan, so no load test ever starts: a real one would load the CPUs
@@ -67,8 +72,14 @@ struct counts {
 };
 
 static struct counts *cnt;
-static int stalled[STALL_MAX];
+static int *flooding;	/* shared: jobs flooding the server now */
+/* Partial requests left open, and when they were sent. */
+static struct {
+	int fd;
+	uint64_t t0;
+} stalled[STALL_MAX];
 static unsigned int nstalled;
+static unsigned int req_timeout;	/* --request-timeout, 0: unknown */
 
 static uint64_t rnd(void)
 {
@@ -356,10 +367,36 @@ static void shoot(struct buf *b, unsigned int nreq)
 		cnt->answers[0]++;
 }
 
-static void close_stalled(void)
+/*
+ * After a batch: with --request-timeout, a partial request sent longer
+ * ago than that (and a second more) must have been closed by the server,
+ * and the younger ones stay open for later batches; without, all go.
+ * Returns false, with @why, for one the server left open.
+ */
+static bool check_stalled(char *why, size_t len)
 {
-	while (nstalled)
-		close(stalled[--nstalled]);
+	uint64_t limit = (req_timeout + 1) * 1000ULL, age;
+	unsigned int i, kept = 0;
+	bool ok = true;
+	char c;
+
+	for (i = 0; i < nstalled; i++) {
+		age = now_ms() - stalled[i].t0;
+		if (req_timeout && age <= limit) {
+			stalled[kept++] = stalled[i];
+			continue;
+		}
+		if (req_timeout && ok &&
+		    recv(stalled[i].fd, &c, 1, MSG_DONTWAIT) < 0 &&
+		    errno == EAGAIN) {
+			snprintf(why, len, "a partial request is still open after %.1f s (--request-timeout %u)",
+				 age / 1000.0, req_timeout);
+			ok = false;
+		}
+		close(stalled[i].fd);
+	}
+	nstalled = kept;
+	return ok;
 }
 
 /* --- the attacks --------------------------------------------------------- */
@@ -426,8 +463,10 @@ static void attack(void)
 		if (fd < 0)
 			break;
 		cnt->requests++;
-		if (send_all(fd, b.p, b.len, IO_MS) && nstalled < STALL_MAX)
-			stalled[nstalled++] = fd;
+		if (send_all(fd, b.p, b.len, IO_MS) && nstalled < STALL_MAX) {
+			stalled[nstalled].fd = fd;
+			stalled[nstalled++].t0 = now_ms();
+		}
 		else
 			close(fd);
 		free(b.p);
@@ -441,6 +480,7 @@ static void attack(void)
 		put_junk(&b, 1 + pick(20000));
 		break;
 	case 7:		/* more connections than the server takes */
+		__atomic_add_fetch(flooding, 1, __ATOMIC_SEQ_CST);
 		for (n = 0; n < FLOOD_MAX; n++) {
 			fds[n] = dial();
 			if (fds[n] < 0)
@@ -448,6 +488,7 @@ static void attack(void)
 		}
 		for (i = 0; i < n; i++)
 			close(fds[i]);
+		__atomic_sub_fetch(flooding, 1, __ATOMIC_SEQ_CST);
 		return;
 	case 8:		/* the load-test endpoint with bad keys */
 		putf(&b, "POST /v1/loadtest%s HTTP/1.1\r\nHost: 127.0.0.1\r\n",
@@ -498,14 +539,17 @@ static bool cpu_perf_ok(char *why, size_t len)
 }
 
 /*
- * The server answers GET /cpu-perf. Tried a few times: another job's
- * flood may hold every connection the server takes for a moment.
+ * The server answers GET /cpu-perf. Asked once no job floods it (a flood
+ * fills its connections and the kernel's accept queue), and tried a few
+ * times: the flood's connections take a moment to go.
  */
 static bool healthy(char *why, size_t len)
 {
 	struct timespec pause = { 0, HEALTH_PAUSE_MS * 1000000L };
 	int i;
 
+	while (__atomic_load_n(flooding, __ATOMIC_SEQ_CST))
+		nanosleep(&pause, NULL);
 	for (i = 0; i < HEALTH_TRIES; i++) {
 		if (cpu_perf_ok(why, len)) {
 			cnt->health_ok++;
@@ -526,8 +570,8 @@ static int run(uint64_t end, uint64_t seed)
 	while (now_ms() < end) {
 		for (i = 0; i < BATCH; i++)
 			attack();
-		close_stalled();
-		if (!healthy(why, sizeof(why))) {
+		if (!check_stalled(why, sizeof(why)) ||
+		    !healthy(why, sizeof(why))) {
 			fprintf(stderr, "httpraw: after %llu requests (seed %llu): %s\n",
 				(unsigned long long)cnt->requests,
 				(unsigned long long)seed, why);
@@ -554,24 +598,28 @@ int main(int argc, char **argv)
 			seed = strtoull(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--apikey"))
 			apikey = argv[i + 1];
+		else if (!strcmp(argv[i], "--request-timeout"))
+			req_timeout = (unsigned int)strtoul(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--jobs"))
 			jobs = strtoul(argv[i + 1], NULL, 10);
 		else
 			break;
 	}
 	if (i != argc || !port || !jobs || jobs > JOBS_MAX) {
-		fprintf(stderr, "usage: httpraw --port PORT [--seconds S] [--seed N] [--apikey KEY] [--jobs 1..%d]\n",
+		fprintf(stderr, "usage: httpraw --port PORT [--seconds S] [--seed N] [--apikey KEY] [--jobs 1..%d] [--request-timeout S]\n",
 			JOBS_MAX);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	all = mmap(NULL, sizeof(*all) * (jobs + 1), PROT_READ | PROT_WRITE,
+	/* The jobs' counts, then the flood count. */
+	all = mmap(NULL, sizeof(*all) * (jobs + 2), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (all == MAP_FAILED) {
 		perror("httpraw: mmap");
 		return 1;
 	}
 	cnt = &all[jobs];
+	flooding = (int *)&all[jobs + 1];
 	if (!seed)
 		seed = (uint64_t)time(NULL) * 2654435761u + (uint64_t)getpid();
 	t0 = now_ms();

@@ -107,7 +107,8 @@ httpraw() {
 		rm -rf "$tmp"
 		return
 	fi
-	$out/httpraw --port "$port" --seconds "$secs" --apikey "$key" >"$tmp/raw" 2>&1
+	$out/httpraw --port "$port" --seconds "$secs" --apikey "$key" \
+		--request-timeout 2 >"$tmp/raw" 2>&1
 	rc=$?
 	kill -TERM "$pid"
 	for _ in $(seq 100); do
@@ -127,7 +128,8 @@ httpraw() {
 	n=$(find "$tmp/state/loadtests" -type f 2>/dev/null | wc -l)
 	grep '^# ' "$tmp/raw"
 	if ((rc != 0)); then
-		echo "FAIL fuzz/httpraw: $(tail -1 "$tmp/raw")"
+		echo "FAIL fuzz/httpraw: $(grep -m1 '^httpraw: after' "$tmp/raw" ||
+			tail -1 "$tmp/raw") (server log $out/httpraw-serve.log)"
 	elif grep -qE 'Sanitizer|runtime error:' "$tmp/log"; then
 		echo "FAIL fuzz/httpraw: sanitizer report in the server's log: $(grep -m1 -E 'Sanitizer|runtime error:' "$tmp/log") (log $out/httpraw-serve.log)"
 	elif ((src != 0)); then
