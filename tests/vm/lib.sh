@@ -86,8 +86,15 @@ stop_and_unload() {
 		wait_for '[ "$(nworkers)" = 0 -a ! -e $CS ]' 50
 }
 
-# How many kernel reports (kernel_reports) the log has past its line $1.
-reports_since() { dmesg | tail -n +$(($1 + 1)) | kernel_reports | grep -c .; }
+# How many kernel reports (kernel_reports) the log has from uptime $1 (s)
+# on, less a second for the two clocks' difference. By the records' time,
+# not by line: a long test's messages may push the oldest lines out of the
+# kernel's ring buffer.
+reports_since() {
+	dmesg | awk -v t="$1" '/^\[/ { s = substr($0, 2, index($0, "]") - 2) + 0 } s >= t - 1' |
+		kernel_reports | grep -c .
+}
+uptime_s() { awk '{ print $1 }' /proc/uptime; }
 
 # Float comparison through awk: fcmp "1.5 < 2".
 fcmp() { awk "BEGIN { exit !($*) }"; }

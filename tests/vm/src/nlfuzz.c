@@ -13,8 +13,9 @@
  * promises; no request without CAP_NET_ADMIN ever changes anything (no
  * success for SET, START, STOP, RESET_STATS); every reply is well framed;
  * and every -c messages or 2 s a clean socket checks that GET answers with
- * settings in their ranges, the loaded CPUs matching the state, and that a
- * GET_STATS dump has one message per possible CPU.
+ * settings in their ranges, the loaded CPUs matching the state, that a
+ * GET_STATS dump has one message per possible CPU, and that samples keep
+ * coming.
  *
  *   cs-nlfuzz [-s SEED] [-n MSGS] [-t SECS] [-u PCT] [-c EVERY]
  *       fuzz until MSGS messages or SECS seconds, whichever comes first;
@@ -273,7 +274,7 @@ static int request(int fd, struct msg *m, struct msg *r, int *parts)
 	}
 }
 
-/* The attribute @type at the top level of @r (after @skip bytes), or NULL. */
+/* The attribute @type among the @len bytes of attributes at @p, or NULL. */
 static struct nlattr *attr_in(const unsigned char *p, int len, uint16_t type)
 {
 	while (len >= NLA_HDRLEN) {
