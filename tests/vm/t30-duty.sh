@@ -29,7 +29,7 @@ for busy in 30 60 100; do
 		if fcmp "$err > $worst"; then worst=$err; fi
 		shift
 	done
-	check "duty: busy $busy, every thread within 3 points (worst error $worst)" fcmp "$worst <= 3"
+	timed_check "duty: busy $busy, every thread within 3 points (worst error $worst)" fcmp "$worst <= 3"
 	eval "ops$busy=\$(awk -v u=$((u1 - u0)) -v w=$dw 'BEGIN { printf \"%.1f\", u * 1000 / w }')"
 done
 ratio=$(awk -v a="$ops30" -v b="$ops100" 'BEGIN { printf "%.3f", a / b }')
@@ -39,7 +39,7 @@ echo "# ops/s at 30: $ops30, at 60: $ops60, at 100: $ops100"
 # plain process in the guest shows the same, not on the host), and the
 # machine's speed moves 5-20 % between windows: the bound is about 0.28
 # +-20 %. Far above 0.3 would mean work not paced by the duty cycle.
-check "duty: ops at 30 / ops at 100 = $ratio, within 0.21..0.345" fcmp "$ratio >= 0.21 && $ratio <= 0.345"
+timed_check "duty: ops at 30 / ops at 100 = $ratio, within 0.21..0.345" fcmp "$ratio >= 0.21 && $ratio <= 0.345"
 check "duty: ops at 60 between 30 and 100" fcmp "$ops60 > $ops30 && $ops60 < $ops100"
 echo 0 > $CS/running
 unload

@@ -30,7 +30,7 @@ wait $hog 2>/dev/null
 echo "# alone: $(echo $base)  with hog on cpu0: $(echo $loaded)  cpu0 wait% $wait_base -> $wait_hog"
 b0=$(rate_of "$base" 0)
 l0=$(rate_of "$loaded" 0)
-check "contention: cpu0 rate drops to about half ($l0 of $b0)" \
+timed_check "contention: cpu0 rate drops to about half ($l0 of $b0)" \
 	fcmp "$l0 < 0.7 * $b0 && $l0 > 0.3 * $b0"
 check "contention: cpu0 wait_pct rises ($wait_base -> $wait_hog)" \
 	fcmp "$wait_hog >= $wait_base + 20"
@@ -38,7 +38,7 @@ for c in $(cpu_online_list); do
 	[ "$c" = 0 ] && continue
 	b=$(rate_of "$base" "$c")
 	l=$(rate_of "$loaded" "$c")
-	check "contention: cpu$c rate unchanged within 10 % ($l vs $b)" \
+	timed_check "contention: cpu$c rate unchanged within 10 % ($l vs $b)" \
 		fcmp "$l >= 0.9 * $b && $l <= 1.1 * $b"
 done
 echo 0 > $CS/running

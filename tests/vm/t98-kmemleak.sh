@@ -40,7 +40,8 @@ if [ -w "$KML" ]; then
 	if [ "$n" = 0 ]; then
 		pass "kmemleak: no leak after the suite and $CYCLES unload cycles"
 	else
-		fail "kmemleak: $n suspected leak(s): $(head -40 /tmp/kmemleak.out)"
+		fail "kmemleak: $n suspected leak(s), the first ones below"
+		head -40 /tmp/kmemleak.out | sed 's/^/# /'
 	fi
 else
 	echo "# kmemleak: not in this kernel (make check-debug has it)"
