@@ -60,18 +60,20 @@ echo 0 > $CS/running
 # a SET during the run, end with it; a killed owner gives them back too.
 limit() { /bin/cpustress status --json | sed -n 's/.*"time_limit_ms": *\([0-9]*\).*/\1/p'; }
 echo 35 > $CS/busy_pct
-/bin/cpustress start --owned --busy 70 --for 2 > /dev/null 2>&1 &
+# 6 s: the reads and the SET below must fall inside the run, also on the
+# debug kernel, where one status takes a second or more.
+/bin/cpustress start --owned --busy 70 --for 6 > /dev/null 2>&1 &
 owner=$!
-check "netlink: owned START with a 2 s limit runs" wait_for '[ "$(cat $CS/running)" = 1 ]' 30
-check "netlink: the owned run has its busy 70 and limit 2000 ($(cat $CS/busy_pct), $(limit))" \
-	[ "$(cat $CS/busy_pct)/$(limit)" = 70/2000 ]
+check "netlink: owned START with a 6 s limit runs" wait_for '[ "$(cat $CS/running)" = 1 ]' 30
+check "netlink: the owned run has its busy 70 and limit 6000 ($(cat $CS/busy_pct), $(limit))" \
+	[ "$(cat $CS/busy_pct)/$(limit)" = 70/6000 ]
 $NLRAW set-busy 55 > /dev/null
 wait $owner
 check "netlink: the owned run stopped at its limit" [ "$(cat $CS/running)" = 0 ]
 check "netlink: its end gave back busy 35 and no limit ($(cat $CS/busy_pct), $(limit))" \
 	[ "$(cat $CS/busy_pct)/$(limit)" = 35/0 ]
 echo 1 > $CS/running
-sleep 2.5
+sleep 6.5
 check "netlink: the next plain run does not stop at the owned run's limit" \
 	[ "$(cat $CS/running)" = 1 ]
 echo 0 > $CS/running

@@ -45,7 +45,7 @@ echo "# sweep: workUnits by level: $(tr '\n' ' ' < /tmp/units)"
 # The machine under the VM changes speed by 10-15 % over seconds, as much
 # as one level adds at the top (90 -> 100 is +11 %): each level is compared
 # with the level two below it (at least +25 % more work expected).
-check "sweep: each level's workUnits above those of the level 20 points below" \
+timed_check "sweep: each level's workUnits above those of the level 20 points below" \
 	awk '{ u[NR] = $1 } NR > 2 && $1 <= u[NR - 2] { bad = 1 } END { exit bad || NR != 10 }' /tmp/units
 max=$(jnums maxUnits /tmp/busy.json)
 check "sweep: maxUnits ($max) is the largest level's workUnits" \
