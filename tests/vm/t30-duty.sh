@@ -37,9 +37,10 @@ echo "# ops/s at 30: $ops30, at 60: $ops60, at 100: $ops100"
 # In the emulated test VM a low duty does less work per busy second than
 # busy 100 (make bench: 0.93-0.99 of it at 30 %, 0.75-0.85 at 10 %; a
 # plain process in the guest shows the same, not on the host), and the
-# machine's speed moves 5-20 % between windows: the bound is about 0.28
-# +-20 %. Far above 0.3 would mean work not paced by the duty cycle.
-timed_check "duty: ops at 30 / ops at 100 = $ratio, within 0.21..0.345" fcmp "$ratio >= 0.21 && $ratio <= 0.345"
+# machine's speed moves 5-20 % between windows (a CI run read 0.354):
+# about 0.28, -25 % +40 %. The thread CPU time check above holds the duty
+# to 3 points; this one catches work not paced by it at all (about 1.0).
+timed_check "duty: ops at 30 / ops at 100 = $ratio, within 0.21..0.40" fcmp "$ratio >= 0.21 && $ratio <= 0.40"
 check "duty: ops at 60 between 30 and 100" fcmp "$ops60 > $ops30 && $ops60 < $ops100"
 echo 0 > $CS/running
 unload
