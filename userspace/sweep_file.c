@@ -11,13 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "errf.h"
 #include "sweep.h"
 
 /* Mode of a saved file: a plain "> file" under the usual umask 022. */
@@ -31,20 +31,6 @@
 
 /* Bytes cs_sweep_size_max() adds to what it measured: it is a bound. */
 #define SIZE_SLACK	4096
-
-/* An error sentence into @err; returns @ret. */
-static int __attribute__((format(printf, 4, 5)))
-set_err(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /*
  * The directory of @path into @dir and the template of a hidden temporary
@@ -88,16 +74,16 @@ static int check_target(const char *path, char *dir, char *tmp, char *err,
 		if (S_ISDIR(st.st_mode))
 			ret = -EISDIR;
 		else if (!S_ISREG(st.st_mode))
-			return set_err(err, errlen, -EINVAL,
+			return cs_errf(err, errlen, -EINVAL,
 				       "%s is not a regular file: name a file for the results",
 				       path);
 	}
 	if (ret == -EISDIR)
-		return set_err(err, errlen, ret,
+		return cs_errf(err, errlen, ret,
 			       "%s is a directory: name a file for the results",
 			       path);
 	if (ret)
-		return set_err(err, errlen, ret,
+		return cs_errf(err, errlen, ret,
 			       "cannot write results to %s: %s", path,
 			       strerror(-ret));
 	return 0;
@@ -125,7 +111,7 @@ static int open_temp(const char *path, char *dir, char *tmp, bool *anon,
 	e = errno;
 	if (fd >= 0)
 		return fd;
-	return set_err(err, errlen, -e,
+	return cs_errf(err, errlen, -e,
 		       "cannot write results to %s: creating a file in %s: %s",
 		       path, dir, strerror(e));
 }
@@ -231,7 +217,7 @@ int cs_sweep_save(const char *path, const struct cs_sweep *s,
 		sync_dir(dir);
 		return 0;
 	}
-	return set_err(err, errlen, ret, "cannot write results to %s: %s",
+	return cs_errf(err, errlen, ret, "cannot write results to %s: %s",
 		       path, strerror(-ret));
 }
 
@@ -281,7 +267,7 @@ int cs_sweep_check_output(const char *path, size_t need, char *err,
 	if (!anon)
 		unlink(tmp);
 	if (ret)
-		return set_err(err, errlen, ret,
+		return cs_errf(err, errlen, ret,
 			       "cannot write results to %s: %s (the results need about %zu KiB there)",
 			       path, strerror(-ret), (need + 1023) / 1024);
 	return 0;
