@@ -81,7 +81,7 @@ soak_loop() {
 kinds="control hotplug stats listener module"
 rm -f /tmp/soak.*
 load
-n0=$(dmesg | wc -l)
+up0=$(uptime_s)
 deadline=$(($(now_ms) + SOAK * 1000))
 for k in $kinds; do
 	soak_loop "$k" &
@@ -117,5 +117,5 @@ check "soak: no listener or client left holding the module" \
 gone() { [ "$(nworkers)" = 0 ] && ! grep -q '^cpustress ' /proc/modules; }
 rmmod cpustress
 check "soak: rmmod clean, no thread or module left" gone
-new=$(dmesg | tail -n +$((n0 + 1)) | kernel_reports)
-check "soak: no kernel report during the soak" [ -z "$new" ]
+n=$(reports_since "$up0")
+check "soak: no kernel report during the soak ($n)" [ "$n" = 0 ]
