@@ -30,17 +30,42 @@ for busy in 30 60 100; do
 		shift
 	done
 	timed_check "duty: busy $busy, every thread within 3 points (worst error $worst)" fcmp "$worst <= 3"
-	eval "ops$busy=\$(awk -v u=$((u1 - u0)) -v w=$dw 'BEGIN { printf \"%.1f\", u * 1000 / w }')"
 done
-ratio=$(awk -v a="$ops30" -v b="$ops100" 'BEGIN { printf "%.3f", a / b }')
-echo "# ops/s at 30: $ops30, at 60: $ops60, at 100: $ops100"
-# In the emulated test VM a low duty does less work per busy second than
-# busy 100 (make bench: 0.93-0.99 of it at 30 %, 0.75-0.85 at 10 %; a
-# plain process in the guest shows the same, not on the host), and the
-# machine's speed moves 5-20 % between windows (a CI run read 0.354):
-# about 0.28, -25 % +40 %. The thread CPU time check above holds the duty
-# to 3 points; this one catches work not paced by it at all (about 1.0).
-timed_check "duty: ops at 30 / ops at 100 = $ratio, within 0.21..0.40" fcmp "$ratio >= 0.21 && $ratio <= 0.40"
-check "duty: ops at 60 between 30 and 100" fcmp "$ops60 > $ops30 && $ops60 < $ops100"
+
+# Work scales with the duty. The machine under the emulated VM changes
+# speed by 5-35 % from one window to the next (CI runs read the ratio of
+# two 5 s windows as 0.194, 0.252 and 0.354), so the levels are measured
+# side by side: three rounds of 30, 60 and 100 in 1.5 s windows, each
+# round's 30 and 60 divided by its own 100, the median round kept. In the
+# VM a low duty also does less work per busy second (make bench: 0.93-0.99
+# of it at 30 %), so 30 reads about 0.28 of 100. The thread CPU time check
+# above holds the duty to 3 points; this one catches work not paced by it
+# (about 1.0) or not done (0).
+units_in() {
+	echo $1 > $CS/busy_pct
+	sleep 0.5
+	ua=$(cat $CS/units_total)
+	wa=$(now_ms)
+	sleep 1.5
+	ub=$(cat $CS/units_total)
+	wb=$(now_ms)
+	awk -v u=$((ub - ua)) -v w=$((wb - wa)) 'BEGIN { printf "%.1f", u * 1000 / w }'
+}
+: > /tmp/rounds
+for round in 1 2 3; do
+	r30=$(units_in 30)
+	r60=$(units_in 60)
+	r100=$(units_in 100)
+	echo "# round $round: ops/s at 30: $r30, at 60: $r60, at 100: $r100"
+	awk -v a="$r30" -v b="$r60" -v c="$r100" \
+		'BEGIN { printf "%.3f %.3f\n", a / c, b / c }' >> /tmp/rounds
+done
+q30=$(awk '{ print $1 }' /tmp/rounds | sort -n | sed -n 2p)
+q60=$(awk '{ print $2 }' /tmp/rounds | sort -n | sed -n 2p)
+echo "# median of 3 rounds: 30 / 100 = $q30, 60 / 100 = $q60"
+timed_check "duty: ops at 30 / ops at 100 = $q30, within 0.12..0.55" \
+	fcmp "$q30 >= 0.12 && $q30 <= 0.55"
+timed_check "duty: ops at 60 / ops at 100 = $q60, above 30's and below 0.9" \
+	fcmp "$q60 > $q30 && $q60 < 0.9"
 echo 0 > $CS/running
 unload
