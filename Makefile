@@ -115,11 +115,11 @@ module:
 deps:
 	tools/deps
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(SHARED_HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(SHARED_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HOST) -o $@ $< $(UNIT_SRCS_$*) -pthread -lcmocka -lm $(UNIT_LIBS_$*)
 
-$(BUILD)/tests/%-san: tests/unit/%.c tests/unit/unit.h $(SHARED_HDRS)
+$(BUILD)/tests/%-san: tests/unit/%.c $(wildcard tests/unit/*.h) $(SHARED_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HOST) $(SAN_FLAGS) -o $@ $< $(UNIT_SRCS_$*) -pthread -lcmocka -lm $(UNIT_LIBS_$*)
 

@@ -8,6 +8,7 @@
  * case.
  */
 #include "unit.h"
+#include "json.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -477,33 +478,6 @@ static json_t *render_stats(const struct cs_view *v,
 	return o;
 }
 
-static double num(json_t *o, const char *key)
-{
-	json_t *j = json_object_get(o, key);
-
-	if (!json_is_number(j))
-		fail_msg("%s: not a number", key);
-	return json_number_value(j);
-}
-
-static json_int_t integer(json_t *o, const char *key)
-{
-	json_t *j = json_object_get(o, key);
-
-	if (!json_is_integer(j))
-		fail_msg("%s: not an integer", key);
-	return json_integer_value(j);
-}
-
-static const char *str(json_t *o, const char *key)
-{
-	json_t *j = json_object_get(o, key);
-
-	if (!json_is_string(j))
-		fail_msg("%s: not a string", key);
-	return json_string_value(j);
-}
-
 static void test_stats(void **state)
 {
 	static const char *const order[] = {
@@ -529,59 +503,59 @@ static void test_stats(void **state)
 	}
 	assert_int_equal(k, ARRAY_SIZE(order));
 
-	assert_string_equal(str(o, "hostname"), "box1");
-	assert_int_equal(integer(o, "timestamp"), 1712345678);
-	assert_int_equal(integer(o, "timestampMs"), 1712345678901LL);
-	assert_string_equal(str(o, "engine"), "user");
-	assert_string_equal(str(o, "version"), "0.2");
-	assert_string_equal(str(o, "kernel"), ODD_KERNEL);
+	assert_string_equal(jget_str(o, "hostname"), "box1");
+	assert_int_equal(jget_int(o, "timestamp"), 1712345678);
+	assert_int_equal(jget_int(o, "timestampMs"), 1712345678901LL);
+	assert_string_equal(jget_str(o, "engine"), "user");
+	assert_string_equal(jget_str(o, "version"), "0.2");
+	assert_string_equal(jget_str(o, "kernel"), ODD_KERNEL);
 	assert_true(json_is_true(json_object_get(o, "up")));
 	assert_null(json_object_get(o, "error"));
 	assert_true(json_is_true(json_object_get(o, "running")));
-	assert_int_equal(integer(o, "opsPerSec"), 12345);
-	assert_int_equal(integer(o, "unitsTotal"), 999999);
-	assert_int_equal(integer(o, "sampleSeq"), 77);
+	assert_int_equal(jget_int(o, "opsPerSec"), 12345);
+	assert_int_equal(jget_int(o, "unitsTotal"), 999999);
+	assert_int_equal(jget_int(o, "sampleSeq"), 77);
 
 	cfg = json_object_get(o, "config");
-	assert_int_equal(integer(cfg, "busyPct"), 75);
-	assert_int_equal(integer(cfg, "periodMs"), 100);
-	assert_int_equal(integer(cfg, "intervalMs"), 1000);
-	assert_string_equal(str(cfg, "cpus"), "0,3");
-	assert_string_equal(str(cfg, "online"), "0-1,3");
-	assert_string_equal(str(cfg, "loaded"), "0,3");
-	assert_int_equal(integer(cfg, "wuKib"), 512);
-	assert_int_equal(integer(cfg, "wuSpins"), 1);
-	assert_int_equal(integer(cfg, "timeLimitMs"), 0);
+	assert_int_equal(jget_int(cfg, "busyPct"), 75);
+	assert_int_equal(jget_int(cfg, "periodMs"), 100);
+	assert_int_equal(jget_int(cfg, "intervalMs"), 1000);
+	assert_string_equal(jget_str(cfg, "cpus"), "0,3");
+	assert_string_equal(jget_str(cfg, "online"), "0-1,3");
+	assert_string_equal(jget_str(cfg, "loaded"), "0,3");
+	assert_int_equal(jget_int(cfg, "wuKib"), 512);
+	assert_int_equal(jget_int(cfg, "wuSpins"), 1);
+	assert_int_equal(jget_int(cfg, "timeLimitMs"), 0);
 
 	arr = json_object_get(o, "cpus");
 	assert_true(json_is_array(arr));
 	assert_int_equal(json_array_size(arr), 3);
 	c = json_array_get(arr, 0);
-	assert_int_equal(integer(c, "cpu"), 0);
-	assert_string_equal(str(c, "state"), "running");
-	assert_true(num(c, "opsPerSec") == 6172.5);
-	assert_int_equal(integer(c, "unitsTotal"), 500000);
-	assert_true(num(c, "busyPct") == 75.0);
-	assert_true(num(c, "stealPct") == 1.2);
-	assert_true(num(c, "waitPct") == 0.5);
-	assert_int_equal(integer(c, "irqsPerSec"), 250);
-	assert_true(num(c, "p50Us") == 120.0);
-	assert_true(num(c, "p90Us") == 130.1);
-	assert_true(num(c, "p99Us") == 140.0);
-	assert_true(num(c, "maxUs") == 2000.0);
-	assert_true(num(c, "stealSecondsTotal") == 1.5);
-	assert_true(num(c, "waitSecondsTotal") == 7e-9);
+	assert_int_equal(jget_int(c, "cpu"), 0);
+	assert_string_equal(jget_str(c, "state"), "running");
+	assert_true(jget_num(c, "opsPerSec") == 6172.5);
+	assert_int_equal(jget_int(c, "unitsTotal"), 500000);
+	assert_true(jget_num(c, "busyPct") == 75.0);
+	assert_true(jget_num(c, "stealPct") == 1.2);
+	assert_true(jget_num(c, "waitPct") == 0.5);
+	assert_int_equal(jget_int(c, "irqsPerSec"), 250);
+	assert_true(jget_num(c, "p50Us") == 120.0);
+	assert_true(jget_num(c, "p90Us") == 130.1);
+	assert_true(jget_num(c, "p99Us") == 140.0);
+	assert_true(jget_num(c, "maxUs") == 2000.0);
+	assert_true(jget_num(c, "stealSecondsTotal") == 1.5);
+	assert_true(jget_num(c, "waitSecondsTotal") == 7e-9);
 	c = json_array_get(arr, 1);
-	assert_int_equal(integer(c, "cpu"), 1);
-	assert_string_equal(str(c, "state"), "idle");
+	assert_int_equal(jget_int(c, "cpu"), 1);
+	assert_string_equal(jget_str(c, "state"), "idle");
 	c = json_array_get(arr, 2);
-	assert_int_equal(integer(c, "cpu"), 3);
-	assert_true(num(c, "opsPerSec") == 6172.499);
-	assert_true(num(c, "busyPct") == 100.0);
+	assert_int_equal(jget_int(c, "cpu"), 3);
+	assert_true(jget_num(c, "opsPerSec") == 6172.499);
+	assert_true(jget_num(c, "busyPct") == 100.0);
 
 	lt = json_object_get(o, "loadtest");
 	assert_true(json_is_false(json_object_get(lt, "running")));
-	assert_string_equal(str(lt, "id"), "20240405-101010-ab12");
+	assert_string_equal(jget_str(lt, "id"), "20240405-101010-ab12");
 	json_decref(o);
 
 	/* No load test yet: id is null. */
@@ -606,7 +580,7 @@ static void test_stats_down(void **state)
 	strcpy(v.err, "generic netlink family \"cpustress\" not found");
 	o = render_stats(&v, &i);
 	assert_true(json_is_false(json_object_get(o, "up")));
-	assert_string_equal(str(o, "error"),
+	assert_string_equal(jget_str(o, "error"),
 			    "generic netlink family \"cpustress\" not found");
 	/* "error" comes right after "up". */
 	assert_int_equal(json_array_size(json_object_get(o, "cpus")), 3);
@@ -617,9 +591,9 @@ static void test_stats_down(void **state)
 	strcpy(v.engine, "kernel");
 	strcpy(v.err, "module not loaded");
 	o = render_stats(&v, &i);
-	assert_int_equal(integer(o, "opsPerSec"), 0);
+	assert_int_equal(jget_int(o, "opsPerSec"), 0);
 	assert_int_equal(json_array_size(json_object_get(o, "cpus")), 0);
-	assert_string_equal(str(o, "error"), "module not loaded");
+	assert_string_equal(jget_str(o, "error"), "module not loaded");
 	json_decref(o);
 }
 
@@ -634,7 +608,7 @@ static void test_stats_not_utf8(void **state)
 	fixture(&v, &i);
 	strcpy(i.hostname, "bad\xff\xfehost");
 	o = render_stats(&v, &i);
-	assert_string_equal(str(o, "hostname"), "bad??host");
+	assert_string_equal(jget_str(o, "hostname"), "bad??host");
 	json_decref(o);
 }
 

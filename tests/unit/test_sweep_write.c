@@ -6,6 +6,7 @@
  * alignment, and the atomic save and output checks on real directories.
  */
 #include "unit.h"
+#include "json.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -151,33 +152,6 @@ static json_t *write_json(const struct cs_sweep *s)
 	return root;
 }
 
-static json_int_t get_int(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_integer(v))
-		fail_msg("\"%s\" is not an integer", key);
-	return json_integer_value(v);
-}
-
-static double get_real(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_real(v))
-		fail_msg("\"%s\" is not a real", key);
-	return json_real_value(v);
-}
-
-static const char *get_str(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_string(v))
-		fail_msg("\"%s\" is not a string", key);
-	return json_string_value(v);
-}
-
 /* @o has exactly the keys @keys, in that order. */
 static void assert_keys(json_t *o, const char *const *keys, size_t n)
 {
@@ -207,34 +181,34 @@ static void test_json_pcd(void **state)
 	fixture_busy(&s);
 	root = write_json(&s);
 	assert_keys(root, top, 9);
-	assert_string_equal(get_str(root, "hostname"), "box1");
-	assert_int_equal(get_int(root, "timestamp"), 1712345000);
-	assert_int_equal(get_int(root, "numCores"), 4);
+	assert_string_equal(jget_str(root, "hostname"), "box1");
+	assert_int_equal(jget_int(root, "timestamp"), 1712345000);
+	assert_int_equal(jget_int(root, "numCores"), 4);
 	res = json_object_get(root, "results");
 	assert_int_equal(json_array_size(res), 2);	/* not busy 100 */
-	assert_int_equal(get_int(json_array_get(res, 0), "busyPct"), 25);
-	assert_int_equal(get_int(json_array_get(res, 0), "workUnits"), 1051);
-	assert_int_equal(get_int(json_array_get(res, 1), "busyPct"), 50);
-	assert_int_equal(get_int(json_array_get(res, 1), "workUnits"), 2002);
+	assert_int_equal(jget_int(json_array_get(res, 0), "busyPct"), 25);
+	assert_int_equal(jget_int(json_array_get(res, 0), "workUnits"), 1051);
+	assert_int_equal(jget_int(json_array_get(res, 1), "busyPct"), 50);
+	assert_int_equal(jget_int(json_array_get(res, 1), "workUnits"), 2002);
 	assert_null(json_object_get(json_array_get(res, 0), "cpus"));
-	assert_int_equal(get_int(root, "maxUnits"), 2002);
-	assert_int_equal(get_int(root, "avgUnits"), 1527);	/* 1526.5 */
-	assert_int_equal(get_int(root, "unitsPerSec"), 501);	/* 500.5 */
-	assert_string_equal(get_str(root, "error"),
+	assert_int_equal(jget_int(root, "maxUnits"), 2002);
+	assert_int_equal(jget_int(root, "avgUnits"), 1527);	/* 1526.5 */
+	assert_int_equal(jget_int(root, "unitsPerSec"), 501);	/* 500.5 */
+	assert_string_equal(jget_str(root, "error"),
 			    "sweep did not finish (still running, or killed)");
 	json_decref(root);
 
 	strcpy(s.error, "time limit reached");
 	s.status = CS_SWEEP_FAILED;
 	root = write_json(&s);
-	assert_string_equal(get_str(root, "error"), "time limit reached");
+	assert_string_equal(jget_str(root, "error"), "time limit reached");
 	json_decref(root);
 
 	s.status = CS_SWEEP_COMPLETE;
 	s.num_cores = 0;
 	root = write_json(&s);
 	assert_null(json_object_get(root, "error"));
-	assert_int_equal(get_int(root, "unitsPerSec"), 0);
+	assert_int_equal(jget_int(root, "unitsPerSec"), 0);
 	json_decref(root);
 	cs_sweep_free(&s);
 }
@@ -250,14 +224,14 @@ static void test_json_cpus(void **state)
 	assert_null(json_object_get(root, "error"));
 	res = json_object_get(root, "results");
 	assert_int_equal(json_array_size(res), 3);
-	assert_int_equal(get_int(json_array_get(res, 2), "cpus"), 4);
-	assert_int_equal(get_int(json_array_get(res, 2), "busyPct"), 100);
-	assert_int_equal(get_int(root, "maxUnits"), 2050);
-	assert_int_equal(get_int(root, "avgUnits"), 1680);
-	assert_int_equal(get_int(root, "unitsPerSec"), 513);	/* 512.5 */
+	assert_int_equal(jget_int(json_array_get(res, 2), "cpus"), 4);
+	assert_int_equal(jget_int(json_array_get(res, 2), "busyPct"), 100);
+	assert_int_equal(jget_int(root, "maxUnits"), 2050);
+	assert_int_equal(jget_int(root, "avgUnits"), 1680);
+	assert_int_equal(jget_int(root, "unitsPerSec"), 513);	/* 512.5 */
 	lv = json_array_get(json_object_get(json_object_get(root, "cpustress"),
 					    "levels"), 1);
-	assert_true(get_real(lv, "efficiency") == 0.995);
+	assert_true(jget_real(lv, "efficiency") == 0.995);
 	json_decref(root);
 	cs_sweep_free(&s);
 }
@@ -292,32 +266,32 @@ static void test_json_extension(void **state)
 	root = write_json(&s);
 	x = json_object_get(root, "cpustress");
 	assert_keys(x, ext, 12);
-	assert_int_equal(get_int(x, "format"), CS_SWEEP_FORMAT);
-	assert_string_equal(get_str(x, "status"), "running");
-	assert_string_equal(get_str(x, "cpuModel"), "Test CPU @ 2.00GHz");
-	assert_true(get_real(x, "elapsedSec") == 61.234);
-	assert_int_equal(get_int(json_object_get(x, "workUnit"), "wuKib"), 64);
+	assert_int_equal(jget_int(x, "format"), CS_SWEEP_FORMAT);
+	assert_string_equal(jget_str(x, "status"), "running");
+	assert_string_equal(jget_str(x, "cpuModel"), "Test CPU @ 2.00GHz");
+	assert_true(jget_real(x, "elapsedSec") == 61.234);
+	assert_int_equal(jget_int(json_object_get(x, "workUnit"), "wuKib"), 64);
 	p = json_object_get(x, "plan");
 	assert_keys(p, plan, 9);
-	assert_string_equal(get_str(p, "kind"), "busy");
+	assert_string_equal(jget_str(p, "kind"), "busy");
 	assert_int_equal(json_array_size(json_object_get(p, "levels")), 3);
-	assert_true(get_real(p, "warmupSec") == 1.5);
-	assert_int_equal(get_int(p, "periodMs"), 100);
+	assert_true(jget_real(p, "warmupSec") == 1.5);
+	assert_int_equal(jget_int(p, "periodMs"), 100);
 
 	assert_int_equal(json_array_size(json_object_get(x, "levels")), 3);
 	l0 = json_array_get(json_object_get(x, "levels"), 0);
 	assert_keys(l0, level, 18);
-	assert_int_equal(get_int(l0, "runsOk"), 2);
-	assert_true(get_real(l0, "unitsPerSecMin") == 1000.2);
-	assert_true(get_real(l0, "unitsPerSecMedian") == 1051.0);
-	assert_true(get_real(l0, "busyAchievedPct") == 24.99);
+	assert_int_equal(jget_int(l0, "runsOk"), 2);
+	assert_true(jget_real(l0, "unitsPerSecMin") == 1000.2);
+	assert_true(jget_real(l0, "unitsPerSecMedian") == 1051.0);
+	assert_true(jget_real(l0, "busyAchievedPct") == 24.99);
 	/* The level's p50 is a bucket bound of the merged histogram. */
-	assert_true(fabs(get_real(l0, "p50Us") - s.levels[0].p50_ns / 1e3) <=
+	assert_true(fabs(jget_real(l0, "p50Us") - s.levels[0].p50_ns / 1e3) <=
 		    0.05);
 	assert_true(json_is_null(json_object_get(l0, "efficiency")));
 	l2 = json_array_get(json_object_get(x, "levels"), 2);
-	assert_int_equal(get_int(l2, "runs"), 1);
-	assert_int_equal(get_int(l2, "runsOk"), 0);
+	assert_int_equal(jget_int(l2, "runs"), 1);
+	assert_int_equal(jget_int(l2, "runsOk"), 0);
 	for (i = 5; i < 18; i++)
 		assert_true(json_is_null(json_object_get(l2, level[i])));
 
@@ -327,13 +301,13 @@ static void test_json_extension(void **state)
 
 	runs = json_object_get(x, "runs");
 	assert_int_equal(json_array_size(runs), 5);	/* one pending */
-	assert_string_equal(get_str(json_array_get(runs, 3), "error"),
+	assert_string_equal(jget_str(json_array_get(runs, 3), "error"),
 			    BAD_ERROR);
 	assert_true(json_is_null(json_object_get(json_array_get(runs, 3),
 						 "units")));
-	assert_true(get_real(json_array_get(runs, 0), "units") == 10002.0);
-	assert_true(get_real(json_array_get(runs, 0), "p50_us") == 12.3);
-	assert_string_equal(get_str(json_array_get(runs, 0), "error"), "");
+	assert_true(jget_real(json_array_get(runs, 0), "units") == 10002.0);
+	assert_true(jget_real(json_array_get(runs, 0), "p50_us") == 12.3);
+	assert_string_equal(jget_str(json_array_get(runs, 0), "error"), "");
 	json_decref(root);
 	cs_sweep_free(&s);
 }
@@ -476,7 +450,7 @@ static void test_jsonl(void **state)
 		assert_non_null(o);
 		assert_keys(o, keys, NCOLS);
 		assert_int_equal(json_is_null(json_object_get(o, "p99_us")),
-				 strcmp(get_str(o, "status"), "ok") != 0);
+				 strcmp(jget_str(o, "status"), "ok") != 0);
 		json_decref(o);
 		lines++;
 	}
@@ -495,7 +469,7 @@ static void test_json_not_utf8(void **state)
 	fixture_busy(&s);
 	strcpy(s.hostname, "box\xff" "1");
 	root = write_json(&s);
-	assert_string_equal(get_str(root, "hostname"), "box?1");
+	assert_string_equal(jget_str(root, "hostname"), "box?1");
 	json_decref(root);
 	cs_sweep_free(&s);
 }
@@ -621,7 +595,7 @@ static void test_save(void **state)
 				       sizeof(err)), 0);
 	root = json_load_file(path, 0, NULL);
 	assert_non_null(root);
-	assert_string_equal(get_str(root, "hostname"), "box1");
+	assert_string_equal(jget_str(root, "hostname"), "box1");
 	json_decref(root);
 	assert_int_equal(count_entries(dir), 1);	/* no temp left */
 	assert_int_equal(stat(path, &st), 0);
