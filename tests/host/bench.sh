@@ -24,14 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { echo "PASS bench: $1"; }
-fail() { echo "FAIL bench: $1"; }
-# check NAME COMMAND...: PASS when COMMAND succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name"; fi
-}
+T=bench
+. "$top/tests/host/lib.sh"
 
 # --- tools/bench/results on known numbers ----------------------------------
 res=$tmp/res
@@ -73,23 +67,23 @@ want overprovisioning_2vm 0.45	# (50/100 + 40/100) / 2
 want footprint_module_per_cpu 528	# (1024 slab + 32 stack) / 2
 want footprint_module_loaded 116
 want footprint_exporter_rss 2600
-check "the host CPU a window got: 1.6 s of 2 vCPUs x 1 s is 0.8" \
+check_quiet "the host CPU a window got: 1.6 s of 2 vCPUs x 1 s is 0.8" \
 	jq -e '.figures[] | select(.name == "engine_efficiency") | .raw.pairs[0].hostCpuKernel == 0.8' "$res/results.json"
-check "stability also over all samples of all rounds (14.14 for 9, 11)" \
+check_quiet "stability also over all samples of all rounds (14.14 for 9, 11)" \
 	jq -e '.figures[] | select(.name == "stability_cv_user") | .raw.cvAllSamples == 14.14' "$res/results.json"
-check "every figure has name, value, unit, ratioOf, raw, date, kernel, qemu" \
+check_quiet "every figure has name, value, unit, ratioOf, raw, date, kernel, qemu" \
 	jq -e '.figures | length > 20 and all(.[]; has("name") and has("value") and has("unit")
 		and (.ratioOf | type == "string") and has("raw") and .date == "2026-01-02T03:04:05Z"
 		and .kernel == "6.1.0-56-amd64" and .qemu == "7.2.22")' "$res/results.json"
-check "meta says complete" jq -e '.meta.complete == true and .meta.ncpus == 2' "$res/results.json"
+check_quiet "meta says complete" jq -e '.meta.complete == true and .meta.ncpus == 2' "$res/results.json"
 n=$(jq '.figures | length' "$res/results.json" 2>/dev/null)
 rows=$(grep -c '^| [1-9] |' "$res/results.md" 2>/dev/null)
-check "results.md has a row per figure ($rows of $n)" [ -n "$n" ] && [ "$rows" = "$n" ]
+check_quiet "results.md has a row per figure ($rows of $n)" test -n "$n" -a "$rows" = "$n"
 grep -v '^R done' "$top/tests/data/bench/raw.txt" >"$tmp/partial.txt"
 "$top/tools/bench/results" "$tmp/partial.txt" "$tmp/partial" q k c >/dev/null 2>&1
-check "a run that did not finish says so in results.md" \
+check_quiet "a run that did not finish says so in results.md" \
 	grep -q 'did not finish every measurement' "$tmp/partial/results.md"
-check "an unreadable raw file is refused" \
+check_quiet "an unreadable raw file is refused" \
 	sh -c "! '$top/tools/bench/results' '$tmp/nonexistent' '$tmp/x' 2>/dev/null"
 
 # --- csbench ------------------------------------------------------------------
@@ -124,21 +118,21 @@ for v in plain san; do
 
 	# unit: units/s = elements / wall / elements per unit (65536).
 	out=$("$cs" unit --cpu 0 --warmup 0 --seconds 0.3 2>&1)
-	check "csbench unit prints a rate that is elements / wall / 65536 ($v): $out" \
+	check_quiet "csbench unit prints a rate that is elements / wall / 65536 ($v): $out" \
 		awk '$1 == "units_per_sec" && $2 > 0 && $4 > 0 && $6 > 2e8 {
 			r = $4 / ($6 / 1e9) / 65536; d = r - $2
 			exit !(d < 0.01 * r && d > -0.01 * r) }' <<<"$out"
 
 	# duty: periods of 50 ms in 0.5 s, chunks timed.
 	out=$("$cs" duty --cpu 0 --busy 30 --period 50 --seconds 0.5 2>&1)
-	check "csbench duty runs about 10 periods and times 17 chunk slots ($v): $out" \
+	check_quiet "csbench duty runs about 10 periods and times 17 chunk slots ($v): $out" \
 		awk '{ for (i = 1; i < NF; i++) v[$i] = $(i + 1) }
 			END { n = split(v["chunk_us"], c, ",")
 			      exit !(v["periods"] >= 8 && v["periods"] <= 11 && n == 17 && v["units_per_busy_sec"] > 0) }' <<<"$out"
 
 	# seed: one line a second, each a positive count.
 	out=$("$cs" seed --threads 2 --seconds 2 2>&1)
-	check "csbench seed prints 2 samples ($v)" \
+	check_quiet "csbench seed prints 2 samples ($v)" \
 		awk '$1 == "sample" && $3 > 0 { n++ } END { exit n != 2 }' <<<"$out"
 
 	# window: a spinning process has most of a CPU, a sleeping one none,
@@ -154,13 +148,13 @@ for v in plain san; do
 	out=$("$cs" window --seconds 0.5 --file "$tmp/n" --proc "$spin" --pid "$spin" --proc "$idle" 2>&1)
 	kill "$spin" "$idle" 2>/dev/null
 	wait "$spin" "$idle" 2>/dev/null
-	check "csbench window: the file's difference is 7 ($v)" \
+	check_quiet "csbench window: the file's difference is 7 ($v)" \
 		awk '$1 == "file" && $3 == 7 { ok = 1 } END { exit !ok }' <<<"$out"
-	check "csbench window: a spinning process had over 20 % of a CPU ($v): $(tr '\n' ' ' <<<"$out")" \
+	check_quiet "csbench window: a spinning process had over 20 % of a CPU ($v): $(tr '\n' ' ' <<<"$out")" \
 		awk -v p="$spin" '$1 == "proc" && $2 == p && $4 > 20 && $4 < 105 { ok = 1 } END { exit !ok }' <<<"$out"
-	check "csbench window: a sleeping one under 2 % ($v)" \
+	check_quiet "csbench window: a sleeping one under 2 % ($v)" \
 		awk -v p="$idle" '$1 == "proc" && $2 == p && $4 < 2 { ok = 1 } END { exit !ok }' <<<"$out"
-	check "csbench window: a process gone is an error (exit 1) ($v)" \
+	check_quiet "csbench window: a process gone is an error (exit 1) ($v)" \
 		sh -c "! '$cs' window --seconds 0.1 --proc $spin 2>/dev/null"
 done
 
@@ -185,11 +179,11 @@ if [[ -x $cs ]] && command -v busybox >/dev/null; then
 	done
 	if ((port)); then
 		out=$("$cs" http --url "http://127.0.0.1:$port/cpu-perf" --rate 40 --seconds 1 --conns 2 2>&1)
-		check "csbench http: 40 requests, all answered 200 ($(tr '\n' ' ' <<<"$out"))" \
+		check_quiet "csbench http: 40 requests, all answered 200 ($(tr '\n' ' ' <<<"$out"))" \
 			awk '{ for (i = 1; i < NF; i += 2) v[$i] = $(i + 1) }
 				END { exit !(v["requests"] >= 38 && v["requests"] <= 41 && v["ok"] == v["requests"] && v["errors"] == 0 && v["p50_us"] > 0 && v["p99_us"] >= v["p50_us"]) }' <<<"$out"
 		out=$("$cs" http --url "http://127.0.0.1:$port/missing" --rate 20 --seconds 0.5 --conns 1 2>&1)
-		check "csbench http: a 404 counts as an error ($(tr '\n' ' ' <<<"$out"))" \
+		check_quiet "csbench http: a 404 counts as an error ($(tr '\n' ' ' <<<"$out"))" \
 			awk '{ for (i = 1; i < NF; i += 2) v[$i] = $(i + 1) } END { exit !(v["ok"] == 0 && v["errors"] > 0) }' <<<"$out"
 	else
 		fail "csbench http: busybox httpd did not start on loopback"

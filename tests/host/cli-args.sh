@@ -11,24 +11,13 @@ cli=${1:-userspace/cpustress}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-if [[ ! -x "$cli" ]]; then
-	echo "FAIL cli: $cli not built (make cli)"
-	exit 0
-fi
+T=cli
+. "$(dirname "$0")/lib.sh"
+check_detail() { echo "rc $rc, stderr: ${err:0:200}"; }
+need_exec "$cli" "make cli"
 
 # run ARGS...: sets rc, out, err.
-run() {
-	"$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then echo "PASS cli: $name"; else echo "FAIL cli: $name (rc $rc, stderr: ${err:0:200})"; fi
-}
+run() { capture "$cli" "$@"; }
 
 # usage_error WORDS...: exit 2, a first line naming the problem, then the
 # usage of the command (or the command list), nothing on stdout.

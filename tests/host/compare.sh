@@ -13,27 +13,16 @@ d=$(cd "$(dirname "$0")/../data/sweeps" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-if [[ ! -x "$cli" ]]; then
-	echo "FAIL compare: $cli not built (make cli)"
-	exit 0
-fi
+T=compare
+. "$(dirname "$0")/lib.sh"
+check_detail() { echo "rc $rc, stderr: ${err:0:200}"; }
+need_exec "$cli" "make cli"
 
 a=$d/host-a.json
 b=$d/host-b.json
 
 # run ARGS...: runs cpustress compare ARGS; sets rc, out, err.
-run() {
-	"$cli" compare "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then echo "PASS compare: $name"; else echo "FAIL compare: $name (rc $rc, stderr: ${err:0:200})"; fi
-}
+run() { capture "$cli" compare "$@"; }
 
 # has TEXT: stdout holds the line TEXT.
 has() {

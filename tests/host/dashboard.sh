@@ -34,14 +34,14 @@ CHECKS=(
 	"screenshot saved (PNG, non-trivial size)"
 )
 
-pass() { echo "PASS dashboard: $1"; }
-fail() { echo "FAIL dashboard: $1: $2"; }
+T=dashboard
+. "$root/tests/host/lib.sh"
 
 # Every check fails with @1 as the reason: nothing could be tried.
 fail_all() {
 	local c
 	for c in "${CHECKS[@]}"; do
-		fail "$c" "$1"
+		fail "$c: $1"
 	done
 	exit 0
 }
@@ -108,7 +108,7 @@ got=$(curl -sS -o "$tmp/page.html" -w '%{http_code} %{content_type}' "$url/" 2>&
 if [[ "$got" =~ ^200\ text/html ]] && cmp -s "$tmp/page.html" "$root/web/index.html"; then
 	pass "${CHECKS[0]}"
 else
-	fail "${CHECKS[0]}" "got '$got', $(wc -c <"$tmp/page.html") bytes$(cmp -s "$tmp/page.html" "$root/web/index.html" || echo ', not web/index.html')"
+	fail "${CHECKS[0]}: got '$got', $(wc -c <"$tmp/page.html") bytes$(cmp -s "$tmp/page.html" "$root/web/index.html" || echo ', not web/index.html')"
 fi
 
 # The browser part: one report, checked below.
@@ -121,7 +121,7 @@ rep=$tmp/report.json
 if [[ ! -s "$rep" ]] || ! jq -e . "$rep" >/dev/null 2>&1; then
 	why="the browser script wrote no report (exit $rc): $(tail -3 "$tmp/node.log" | tr '\n' ' ')"
 	for c in "${CHECKS[@]:1}"; do
-		fail "$c" "$why"
+		fail "$c: $why"
 	done
 	exit 0
 fi
@@ -140,13 +140,13 @@ unexpected=$(jq -r '.console[]
 	| select((.url | endswith("/v1/loadtest?wait=0")) and (.text | test("status of 403")) | not)
 	| "\(.type): \(.text) (\(.url))"' "$rep")
 perrs=$(jq -r '.pageErrors[]' "$rep")
-failed=$(jq -r '.failedRequests[] | select(.phase != "done") | "\(.url): \(.error)"' "$rep")
-if [[ "$(q .phase)" == "done" && -z "$unexpected$perrs$failed" ]]; then
+failed_reqs=$(jq -r '.failedRequests[] | select(.phase != "done") | "\(.url): \(.error)"' "$rep")
+if [[ "$(q .phase)" == "done" && -z "$unexpected$perrs$failed_reqs" ]]; then
 	pass "${CHECKS[1]}"
-elif [[ -n "$unexpected$perrs$failed" ]]; then
-	fail "${CHECKS[1]}" "$(printf '%s %s %s' "$unexpected" "$perrs" "$failed" | tr '\n' ' ' | head -c 600)"
+elif [[ -n "$unexpected$perrs$failed_reqs" ]]; then
+	fail "${CHECKS[1]}: $(printf '%s %s %s' "$unexpected" "$perrs" "$failed_reqs" | tr '\n' ' ' | head -c 600)"
 else
-	fail "${CHECKS[1]}" "the browser script did not finish$why_stop"
+	fail "${CHECKS[1]}: the browser script did not finish$why_stop"
 fi
 
 # 3. The live chart: a series per CPU that /v1/stats lists, and the total.
@@ -158,7 +158,7 @@ if jq -e --argjson min "$points_min" '
 	(.chart.canvas.width > 0)' "$rep" >/dev/null 2>&1; then
 	pass "${CHECKS[2]}"
 else
-	fail "${CHECKS[2]}" "$(q '.chart.series // [] | map("\(.name) \(.points)") | join(", ")')$why_stop"
+	fail "${CHECKS[2]}: $(q '.chart.series // [] | map("\(.name) \(.points)") | join(", ")')$why_stop"
 fi
 
 # 4. A wrong key: 403 and the server's own sentence on the page.
@@ -166,7 +166,7 @@ if jq -e '.wrongKey as $w | $w.status == 403 and ($w.serverError | length > 0) a
 	($w.message | contains($w.serverError))' "$rep" >/dev/null 2>&1; then
 	pass "${CHECKS[3]}"
 else
-	fail "${CHECKS[3]}" "$(q '.wrongKey|tostring')$why_stop"
+	fail "${CHECKS[3]}: $(q '.wrongKey|tostring')$why_stop"
 fi
 
 # 5. The load test: 202 from the button's POST, then the finished curve,
@@ -185,21 +185,21 @@ if jq -e --argjson n "$levels" '.run.status == 202 and .run.apikeyHeader and
    [[ "$(jq -c '[.results[] | [.busyPct, .workUnits]]' "$stored")" == "$(q '.sweep.points|tostring')" ]]; then
 	pass "${CHECKS[4]}"
 else
-	fail "${CHECKS[4]}" "run $(q '.run|tostring' | head -c 300), curve $(q '.sweep|tostring' | head -c 300), stored $(jq -c '.results' "$stored" 2>/dev/null)$why_stop"
+	fail "${CHECKS[4]}: run $(q '.run|tostring' | head -c 300), curve $(q '.sweep|tostring' | head -c 300), stored $(jq -c '.results' "$stored" 2>/dev/null)$why_stop"
 fi
 
 # 6. The key stays out of persistent storage.
 if [[ "$(q '.run.keyInStorage.local')" == false ]]; then
 	pass "${CHECKS[5]}"
 else
-	fail "${CHECKS[5]}" "localStorage holds it: $(q '.run.keyInStorage|tostring')$why_stop"
+	fail "${CHECKS[5]}: localStorage holds it: $(q '.run.keyInStorage|tostring')$why_stop"
 fi
 
 # 7. Narrow screens.
 if jq -e '.narrowOverflow != null and .narrowOverflow <= 0' "$rep" >/dev/null 2>&1; then
 	pass "${CHECKS[6]}"
 else
-	fail "${CHECKS[6]}" "the page is $(q .narrowOverflow) px wider than the window$why_stop"
+	fail "${CHECKS[6]}: the page is $(q .narrowOverflow) px wider than the window$why_stop"
 fi
 
 # 8. The screenshot, for a person to look at.
@@ -209,5 +209,5 @@ if [[ "$magic" == 89504e470d0a1a0a && "$size" -gt 20000 ]]; then
 	pass "${CHECKS[7]}"
 	echo "# screenshots: $png ($size bytes), $png_narrow ($(stat -c %s "$png_narrow" 2>/dev/null || echo 0) bytes)"
 else
-	fail "${CHECKS[7]}" "$png: ${size} bytes, magic '$magic'$why_stop"
+	fail "${CHECKS[7]}: $png: ${size} bytes, magic '$magic'$why_stop"
 fi

@@ -17,6 +17,8 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
+T=fuzz
+. tests/host/lib.sh
 secs=10
 only=
 while (($#)); do
@@ -49,10 +51,10 @@ declare -A seeds=([http]=tests/fuzz/corpus/http [sweep]=tests/data/sweeps
 
 # libfuzz NAME: one harness for $secs seconds.
 libfuzz() {
-	local name=$1 bin=$out/$1 log=$out/$1.log work=$out/corpus/$1
+	local name=$1 bin=$out/$1 log=$out/$1.log work=$out/corpus/$1 T=fuzz/$1
 	local args=() seed=() rc units before after crash
 	if [[ ! -x "$bin" ]]; then
-		echo "FAIL fuzz/$name: $bin not built (make fuzz-build)"
+		fail "$bin not built (make fuzz-build)"
 		return
 	fi
 	mkdir -p "$work"
@@ -70,21 +72,22 @@ libfuzz() {
 	crash=$(grep -m1 '^fuzz/' "$log" || grep -m1 '^SUMMARY: ' "$log" ||
 		grep -m1 -E '^==[0-9]+==ERROR|runtime error:' "$log")
 	if ((rc == 124)); then
-		echo "FAIL fuzz/$name: did not end within $((secs + 120)) s (log $log)"
+		fail "did not end within $((secs + 120)) s (log $log)"
 	elif ((rc != 0)) || [[ -n "$crash" ]]; then
-		echo "FAIL fuzz/$name: ${crash:-exit status $rc} ($(grep -m1 -o 'Test unit written to .*' "$log" || echo "log $log"))"
+		fail "${crash:-exit status $rc} ($(grep -m1 -o 'Test unit written to .*' "$log" || echo "log $log"))"
 	elif [[ -z "$units" ]] || ((units == 0)); then
-		echo "FAIL fuzz/$name: ran no input (log $log)"
+		fail "ran no input (log $log)"
 	else
-		echo "PASS fuzz/$name: $units inputs in $secs s, 0 crashes (corpus $after, $((after - before)) new)"
+		pass "$units inputs in $secs s, 0 crashes (corpus $after, $((after - before)) new)"
 	fi
 }
 
 # The raw-socket fuzzer against a live server built under ASan/UBSan.
 httpraw() {
 	local cli=$out/cpustress-san tmp pid port rc src n key=fuzz-raw-key-0001
+	local T=fuzz/httpraw
 	if [[ ! -x "$cli" || ! -x $out/httpraw ]]; then
-		echo "FAIL fuzz/httpraw: $cli or $out/httpraw not built (make fuzz-build)"
+		fail "$cli or $out/httpraw not built (make fuzz-build)"
 		return
 	fi
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-httpraw.XXXXXX")
@@ -101,7 +104,7 @@ httpraw() {
 		sleep 0.1
 	done
 	if [[ -z "$port" ]]; then
-		echo "FAIL fuzz/httpraw: the server did not start: $(head -c 300 "$tmp/log")"
+		fail "the server did not start: $(head -c 300 "$tmp/log")"
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		rm -rf "$tmp"
@@ -118,7 +121,7 @@ httpraw() {
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -KILL "$pid"
 		wait "$pid"
-		echo "FAIL fuzz/httpraw: the server did not stop within 10 s of SIGTERM"
+		fail "the server did not stop within 10 s of SIGTERM"
 		rm -rf "$tmp"
 		return
 	fi
@@ -128,18 +131,18 @@ httpraw() {
 	n=$(find "$tmp/state/loadtests" -type f 2>/dev/null | wc -l)
 	grep '^# ' "$tmp/raw"
 	if ((rc != 0)); then
-		echo "FAIL fuzz/httpraw: $(grep -m1 '^httpraw: after' "$tmp/raw" ||
+		fail "$(grep -m1 '^httpraw: after' "$tmp/raw" ||
 			tail -1 "$tmp/raw") (server log $out/httpraw-serve.log)"
 	elif grep -qE 'Sanitizer|runtime error:' "$tmp/log"; then
-		echo "FAIL fuzz/httpraw: sanitizer report in the server's log: $(grep -m1 -E 'Sanitizer|runtime error:' "$tmp/log") (log $out/httpraw-serve.log)"
+		fail "sanitizer report in the server's log: $(grep -m1 -E 'Sanitizer|runtime error:' "$tmp/log") (log $out/httpraw-serve.log)"
 	elif ((src != 0)); then
-		echo "FAIL fuzz/httpraw: the server exited $src on SIGTERM (log $out/httpraw-serve.log)"
+		fail "the server exited $src on SIGTERM (log $out/httpraw-serve.log)"
 	elif ((n != 0)); then
-		echo "FAIL fuzz/httpraw: $n load tests were started; none should have been"
+		fail "$n load tests were started; none should have been"
 	elif ! grep -q '^httpraw: [1-9][0-9]* requests' "$tmp/raw"; then
-		echo "FAIL fuzz/httpraw: sent no request: $(tail -1 "$tmp/raw")"
+		fail "sent no request: $(tail -1 "$tmp/raw")"
 	else
-		echo "PASS fuzz/$(tail -1 "$tmp/raw"), clean exit on SIGTERM"
+		pass "$(tail -1 "$tmp/raw" | sed 's/^httpraw: //'), clean exit on SIGTERM"
 	fi
 	rm -rf "$tmp"
 }

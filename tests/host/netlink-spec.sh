@@ -8,6 +8,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 spec=$top/docs/netlink/cpustress.yaml
 hdr=$top/include/uapi/linux/cpustress.h
+T="netlink spec"
+. "$top/tests/host/lib.sh"
 
 # Names of one attribute set (or the operations) in the spec, as C enum
 # names: "busy-pct" in set "cpustress" -> CPUSTRESS_A_BUSY_PCT.
@@ -36,9 +38,9 @@ compare() {
 	a=$(spec_names "$2" "$3")
 	b=$(hdr_names "$4")
 	if [[ -n "$a" && "$a" == "$b" ]]; then
-		echo "PASS netlink spec: $what match the header ($(wc -l <<<"$a") names)"
+		pass "$what match the header ($(wc -l <<<"$a") names)"
 	else
-		echo "FAIL netlink spec: $what differ from the header: $(diff <(echo "$a") <(echo "$b") | tr '\n' ' ')"
+		fail "$what differ from the header: $(diff <(echo "$a") <(echo "$b") | tr '\n' ' ')"
 	fi
 }
 

@@ -14,39 +14,14 @@ data=tests/data/plot
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-plot.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-missing=()
-for t in gnuplot jq xmllint; do
-	command -v "$t" >/dev/null || missing+=("$t")
-done
-if ((${#missing[@]})); then
-	echo "FAIL plot-sweep: ${missing[*]} not installed (apt-get install gnuplot-nox jq libxml2-utils, or make deps)"
-	exit 0
-fi
-if [[ ! -x $tool ]]; then
-	echo "FAIL plot-sweep: $tool missing or not executable"
-	exit 0
-fi
+T=plot-sweep
+. "$(dirname "$0")/lib.sh"
+check_detail() { echo "rc $rc, stderr: ${err:0:200}"; }
+need_tools gnuplot jq xmllint
+need_exec "$tool" "it is in the tree"
 
 # run ARGS...: sets rc, out, err.
-run() {
-	"$tool" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
-
-# check NAME COMMAND...: PASS when COMMAND succeeds; why= says why not.
-why=
-check() {
-	local name=$1
-	shift
-	why=
-	if "$@"; then
-		echo "PASS plot-sweep: $name"
-	else
-		echo "FAIL plot-sweep: $name: ${why:-rc $rc, stderr: ${err:0:200}}"
-	fi
-}
+run() { capture "$tool" "$@"; }
 
 # xp FILE XPATH: the value of an XPath expression on an SVG.
 xp() {

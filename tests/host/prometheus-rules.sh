@@ -15,10 +15,9 @@ dir=$top/tools/prometheus
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-prom.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-if ! command -v promtool >/dev/null; then
-	echo "FAIL prometheus-rules: promtool not installed (apt-get install prometheus, or make deps)"
-	exit 0
-fi
+T=prometheus-rules
+. "$top/tests/host/lib.sh"
+need_tools promtool
 echo "# $(promtool --version 2>&1 | head -n1)"
 
 # ok NAME COMMAND...: PASS when COMMAND succeeds, FAIL with its output.
@@ -26,9 +25,9 @@ ok() {
 	local name=$1 out
 	shift
 	if out=$("$@" 2>&1); then
-		echo "PASS prometheus-rules: $name"
+		pass "$name"
 	else
-		echo "FAIL prometheus-rules: $name: $(tail -n 15 <<<"$out" | tr '\n' ' ' | cut -c1-600)"
+		fail "$name: $(tail -n 15 <<<"$out" | tr '\n' ' ' | cut -c1-600)"
 	fi
 }
 
@@ -37,9 +36,9 @@ refused() {
 	local name=$1
 	shift
 	if "$@" >"$tmp/out" 2>&1; then
-		echo "FAIL prometheus-rules: $name: accepted"
+		fail "$name: accepted"
 	else
-		echo "PASS prometheus-rules: $name"
+		pass "$name"
 	fi
 }
 
@@ -56,7 +55,7 @@ mutate() {
 	cp -r "$dir" "$tmp/$name"
 	sed -i -e "$expr" "$tmp/$name/$file"
 	if cmp -s "$dir/$file" "$tmp/$name/$file"; then
-		echo "FAIL prometheus-rules: $name: the edit '$expr' matched nothing in $file"
+		fail "$name: the edit '$expr' matched nothing in $file"
 		return 1
 	fi
 }

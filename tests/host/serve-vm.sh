@@ -21,24 +21,12 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 initramfs=$(realpath -m "${1:-$top/build/vm/initramfs.cpio.gz}")
 cd "$top" || exit 2
 T=serve-vm
+. "$top/tests/host/lib.sh"
 NCPUS=2
 
-failed=0
-pass() { echo "PASS $T: $*"; }
-fail() {
-	echo "FAIL $T: $*"
-	failed=$((failed + 1))
-}
 note() { echo "# $*"; }
 
-missing=()
-for t in curl jq prometheus promtool qemu-system-x86_64; do
-	command -v "$t" >/dev/null || missing+=("$t")
-done
-if ((${#missing[@]})); then
-	fail "${missing[*]} not installed (make deps)"
-	exit 0
-fi
+need_tools curl jq prometheus promtool qemu-system-x86_64
 if [[ ! -r "$initramfs" ]]; then
 	fail "$initramfs not found: run make initramfs"
 	exit 0
@@ -124,19 +112,8 @@ req() {
 	body=$(head -c 65536 "$tmp/body")
 }
 
-# check NAME COMMAND...: PASS when COMMAND succeeds, else FAIL with $why or
-# the last status and body.
-why=
-check() {
-	local name=$1
-	shift
-	why=
-	if "$@"; then
-		pass "$name"
-	else
-		fail "$name: ${why:-status $code, body: ${body:0:300}}"
-	fi
-}
+# check (lib.sh): a FAIL line gives $why, or else the last status and body.
+check_detail() { echo "status $code, body: ${body:0:300}"; }
 
 # jqe ARGS...: jq -e, quietly: succeeds when the filter's last output is
 # neither false nor null.

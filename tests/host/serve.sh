@@ -23,22 +23,11 @@ stop_serve() {
 }
 trap 'stop_serve; rm -rf "$tmp"' EXIT
 
-check() {
-	local name=$1
-	shift
-	if "$@"; then echo "PASS serve: $name"; else echo "FAIL serve: $name"; fi
-}
+T=serve
+. "$(dirname "$0")/lib.sh"
 
-if [[ ! -x "$cli" ]]; then
-	echo "FAIL serve: $cli not built (make cli)"
-	exit 0
-fi
-for tool in curl jq; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "FAIL serve: $tool missing (make deps)"
-		exit 0
-	fi
-done
+need_exec "$cli" "make cli"
+need_tools curl jq
 
 # start_serve ARGS...: serve on a free loopback port (the kernel picks it,
 # the log names it); sets pid, port and url. Returns 1 if it did not start.
@@ -104,7 +93,7 @@ check "an unusable state directory exits 1 naming it ($rc)" \
 
 printf '# the keys of the test\n\n   %s   \nshort\n' "$key" >"$tmp/keys"
 if ! start_serve --load --cpus 0 --listen 127.0.0.1:0 --request-timeout 2; then
-	echo "FAIL serve: did not start: $(head -c 400 "$tmp/log")"
+	fail "did not start: $(head -c 400 "$tmp/log")"
 	exit 0
 fi
 url="http://127.0.0.1:$port"
@@ -142,7 +131,7 @@ if command -v promtool >/dev/null; then
 	check "promtool check metrics is clean on a live /metrics ($(head -c 300 "$tmp/promtool"))" \
 		test "$rc" = 0 -a ! -s "$tmp/promtool"
 else
-	echo "FAIL serve: promtool missing (make deps)"
+	fail "promtool missing (make deps)"
 fi
 
 get /v1/ping
@@ -356,7 +345,7 @@ if command -v wrk >/dev/null; then
 			test -n "$rps" -a "$(grep -cE 'Socket errors|Non-2xx' "$tmp/wrk")" = 0
 	done
 else
-	echo "FAIL serve: wrk missing (make deps)"
+	fail "wrk missing (make deps)"
 fi
 check "/cpu-perf after wrk" cpu_perf_ok
 check "no warnings or errors beyond the expected ones in the log" \
@@ -403,7 +392,7 @@ if [[ -e /proc/net/if_inet6 ]] && grep -q ' lo$' /proc/net/if_inet6; then
 		get /v1/ping -g
 		check "--listen [::1]:0: GET /v1/ping over IPv6 ($code)" test "$code" = 200
 	else
-		echo "FAIL serve: --listen [::1]:0 did not start: $(head -c 300 "$tmp/log")"
+		fail "--listen [::1]:0 did not start: $(head -c 300 "$tmp/log")"
 	fi
 	stop_serve
 else

@@ -9,21 +9,11 @@ set -uo pipefail
 cli=${1:-userspace/cpustress}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-sweep.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+T=sweep
+. "$(dirname "$0")/lib.sh"
 
-check() {
-	local name=$1
-	shift
-	if "$@"; then echo "PASS sweep: $name"; else echo "FAIL sweep: $name"; fi
-}
-
-if [[ ! -x "$cli" ]]; then
-	echo "FAIL sweep: $cli not built (make cli)"
-	exit 0
-fi
-if ! command -v jq >/dev/null; then
-	echo "FAIL sweep: jq missing (make deps)"
-	exit 0
-fi
+need_exec "$cli" "make cli"
+need_tools jq
 
 sweep() { "$cli" sweep --engine user --duration 1 --warmup 0 "$@"; }
 # jqe FILTER FILE: jq -e, quietly.

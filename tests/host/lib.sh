@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# What the tests in tests/host/ share. Source it after setting T, the
+# test's name: every line it prints starts "PASS $T: " or "FAIL $T: ".
+#
+#   pass TEXT          a PASS line
+#   fail TEXT          a FAIL line; counts it in $failed
+#   check NAME CMD...  PASS when CMD succeeds. A FAIL line says why: $why
+#                      if CMD set it, else $why as it was before the call
+#                      (a reason worked out beforehand), else what the
+#                      test's check_detail function prints, if it has one.
+#                      $why is cleared after each check.
+#   check_quiet NAME CMD...  check, CMD's output discarded
+#   capture CMD...     runs CMD, its output to $tmp/out and $tmp/err; sets
+#                      rc, out and err ($tmp: the test's directory)
+#   need_exec FILE HINT    FAIL and exit unless FILE is executable
+#   need_tools TOOL... FAIL naming the missing ones and exit, unless all
+#                      are on PATH (the hint: make deps)
+#
+# A test that cannot run prints one FAIL line and exits 0, so the runner
+# counts it failed and goes on.
+
+failed=0
+why=
+
+pass() { echo "PASS $T: $*"; }
+fail() {
+	echo "FAIL $T: $*"
+	failed=$((failed + 1))
+}
+
+check() {
+	local name=$1 before=$why detail
+	shift
+	why=
+	if "$@"; then
+		pass "$name"
+	else
+		detail=${why:-$before}
+		if [[ -z $detail ]] && declare -F check_detail >/dev/null; then
+			detail=$(check_detail)
+		fi
+		fail "$name${detail:+: $detail}"
+	fi
+	why=
+}
+
+check_quiet() {
+	local name=$1
+	shift
+	check "$name" quiet "$@"
+}
+quiet() { "$@" >/dev/null 2>&1; }
+
+capture() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+need_exec() {
+	if [[ ! -x $1 ]]; then
+		fail "$1 not built or not executable ($2)"
+		exit 0
+	fi
+}
+
+need_tools() {
+	local t missing=()
+	for t in "$@"; do
+		command -v "$t" >/dev/null || missing+=("$t")
+	done
+	if ((${#missing[@]})); then
+		fail "${missing[*]} not installed (make deps)"
+		exit 0
+	fi
+}
