@@ -579,38 +579,56 @@ static void assert_old(const char *path)
 	assert_string_equal(buf, "old contents\n");
 }
 
+/* A fresh directory holding an old result file, out.json. */
+struct old_out {
+	char dir[64];
+	char path[128];
+};
+
+static void old_out_make(struct old_out *o)
+{
+	make_dir(o->dir, sizeof(o->dir));
+	snprintf(o->path, sizeof(o->path), "%s/out.json", o->dir);
+	put_old(o->path);
+}
+
+static void old_out_remove(struct old_out *o)
+{
+	unlink(o->path);
+	assert_int_equal(rmdir(o->dir), 0);
+}
+
 static void test_save(void **state)
 {
-	char dir[64], path[128], err[512];
+	char path[160], err[512];
+	struct old_out o;
 	struct cs_sweep s;
 	struct stat st;
 	json_t *root;
 
 	(void)state;
-	make_dir(dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/out.json", dir);
-	put_old(path);
+	old_out_make(&o);
 	fixture_busy(&s);
-	assert_int_equal(cs_sweep_save(path, &s, CS_FMT_JSON, err,
+	assert_int_equal(cs_sweep_save(o.path, &s, CS_FMT_JSON, err,
 				       sizeof(err)), 0);
-	root = json_load_file(path, 0, NULL);
+	root = json_load_file(o.path, 0, NULL);
 	assert_non_null(root);
 	assert_string_equal(jget_str(root, "hostname"), "box1");
 	json_decref(root);
-	assert_int_equal(count_entries(dir), 1);	/* no temp left */
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(count_entries(o.dir), 1);	/* no temp left */
+	assert_int_equal(stat(o.path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
 
-	snprintf(path, sizeof(path), "%s/missing/out.json", dir);
+	snprintf(path, sizeof(path), "%s/missing/out.json", o.dir);
 	assert_int_equal(cs_sweep_save(path, &s, CS_FMT_CSV, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, path));
-	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(count_entries(o.dir), 1);
 
 	/* Refused before anything is written: a directory, a FIFO. */
-	assert_int_equal(cs_sweep_save(dir, &s, CS_FMT_JSON, err, sizeof(err)),
+	assert_int_equal(cs_sweep_save(o.dir, &s, CS_FMT_JSON, err, sizeof(err)),
 			 -EISDIR);
-	snprintf(path, sizeof(path), "%s/fifo", dir);
+	snprintf(path, sizeof(path), "%s/fifo", o.dir);
 	assert_int_equal(mkfifo(path, 0644), 0);
 	assert_int_equal(cs_sweep_save(path, &s, CS_FMT_JSON, err,
 				       sizeof(err)), -EINVAL);
@@ -618,11 +636,9 @@ static void test_save(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
 	unlink(path);
-	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(count_entries(o.dir), 1);
 
-	snprintf(path, sizeof(path), "%s/out.json", dir);
-	unlink(path);
-	rmdir(dir);
+	old_out_remove(&o);
 	cs_sweep_free(&s);
 }
 
@@ -641,35 +657,33 @@ static void limit_file_size(rlim_t limit, struct rlimit *old)
 /* A write that fails half-way keeps the old file and leaves no temp. */
 static void test_save_write_fails(void **state)
 {
-	char dir[64], path[128], err[512];
+	char err[512];
+	struct old_out o;
 	struct cs_sweep s;
 	struct rlimit old;
 	int ret;
 
 	(void)state;
-	make_dir(dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/out.json", dir);
-	put_old(path);
+	old_out_make(&o);
 	fixture_busy(&s);
 	limit_file_size(100, &old);
-	ret = cs_sweep_save(path, &s, CS_FMT_JSON, err, sizeof(err));
+	ret = cs_sweep_save(o.path, &s, CS_FMT_JSON, err, sizeof(err));
 	setrlimit(RLIMIT_FSIZE, &old);
 	assert_int_equal(ret, -EFBIG);
-	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, o.path));
 	assert_non_null(strstr(err, strerror(EFBIG)));
-	assert_old(path);
-	assert_int_equal(count_entries(dir), 1);
+	assert_old(o.path);
+	assert_int_equal(count_entries(o.dir), 1);
 
 	/* The output check finds the same failure before a sweep starts. */
 	limit_file_size(100, &old);
-	ret = cs_sweep_check_output(path, 4096, err, sizeof(err));
+	ret = cs_sweep_check_output(o.path, 4096, err, sizeof(err));
 	setrlimit(RLIMIT_FSIZE, &old);
 	assert_int_equal(ret, -EFBIG);
-	assert_non_null(strstr(err, path));
-	assert_int_equal(count_entries(dir), 1);
+	assert_non_null(strstr(err, o.path));
+	assert_int_equal(count_entries(o.dir), 1);
 
-	unlink(path);
-	rmdir(dir);
+	old_out_remove(&o);
 	cs_sweep_free(&s);
 }
 
@@ -758,42 +772,40 @@ static void test_size_max(void **state)
  */
 static void test_check_output_reserves(void **state)
 {
-	char dir[64], path[128], err[512];
+	char err[512];
+	struct old_out o;
 	struct cs_sweep s;
 	struct rlimit old;
 	int ret;
 
 	(void)state;
-	make_dir(dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/out.json", dir);
-	put_old(path);
-	assert_int_equal(cs_sweep_check_output(path, 256 << 10, err,
+	old_out_make(&o);
+	assert_int_equal(cs_sweep_check_output(o.path, 256 << 10, err,
 					       sizeof(err)), 0);
-	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(count_entries(o.dir), 1);
 
 	limit_file_size(64 << 10, &old);
-	ret = cs_sweep_check_output(path, 256 << 10, err, sizeof(err));
+	ret = cs_sweep_check_output(o.path, 256 << 10, err, sizeof(err));
 	setrlimit(RLIMIT_FSIZE, &old);
 	assert_int_equal(ret, -EFBIG);
-	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, o.path));
 	assert_non_null(strstr(err, strerror(EFBIG)));
 	assert_non_null(strstr(err, "256 KiB"));
-	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(count_entries(o.dir), 1);
 
 	/* The first save checks the same way, and writes nothing then. */
 	fixture_busy(&s);
 	limit_file_size(cs_sweep_size_max(&s, CS_FMT_JSON), &old);
-	ret = cs_sweep_save_first(path, &s, CS_FMT_JSON, err, sizeof(err));
+	ret = cs_sweep_save_first(o.path, &s, CS_FMT_JSON, err, sizeof(err));
 	setrlimit(RLIMIT_FSIZE, &old);
 	assert_int_equal(ret, -EFBIG);
-	assert_int_equal(count_entries(dir), 1);
-	assert_old(path);
-	assert_int_equal(cs_sweep_save_first(path, &s, CS_FMT_JSON, err,
+	assert_int_equal(count_entries(o.dir), 1);
+	assert_old(o.path);
+	assert_int_equal(cs_sweep_save_first(o.path, &s, CS_FMT_JSON, err,
 					     sizeof(err)), 0);
-	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(count_entries(o.dir), 1);
 
-	unlink(path);
-	rmdir(dir);
+	old_out_remove(&o);
 	cs_sweep_free(&s);
 }
 
