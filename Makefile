@@ -180,7 +180,8 @@ VM_TOOLS := $(BUILD)/cs-nlraw $(BUILD)/cs-nlfuzz $(BUILD)/cs-sysfsfuzz
 $(BUILD)/cs-%: tests/vm/src/%.c tests/vm/src/fuzz.h include/uapi/linux/cpustress.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Iinclude/uapi -o $@ $(filter %.c,$^)
-$(BUILD)/cs-nlfuzz: tests/vm/src/nlfuzz_gen.c tests/vm/src/nlfuzz.h
+$(BUILD)/cs-nlfuzz: tests/vm/src/nlfuzz_gen.c tests/vm/src/nlfuzz.h tests/vm/src/nlmsg.h
+$(BUILD)/cs-nlraw: tests/vm/src/nlmsg.h
 
 initramfs: vm-module $(VM_TOOLS) cli
 	tools/vm/build-test-initramfs $(BUILD)/vm

@@ -234,66 +234,15 @@ static int nl_open(void)
 }
 
 /*
- * A blocking request on @fd: the first reply into @r (if given), the number
- * of replies into @parts (if given). Returns the errno of the answer or 0.
+ * A blocking request on @fd (nlmsg.h: nl_request), with the next sequence
+ * number and at most 20 s for the answer.
  */
 static int request(int fd, struct msg *m, struct msg *r, int *parts)
 {
-	static unsigned char rb[BUF];
 	struct timeval tv = { .tv_sec = 20 };
-	uint32_t seq = ++seqno;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	hdr(m)->nlmsg_len = m->len;
-	hdr(m)->nlmsg_seq = seq;
-	if (r)
-		r->len = 0;
-	if (parts)
-		*parts = 0;
-	if (send(fd, m->b, m->len, 0) < 0)
-		return errno;
-	for (;;) {
-		ssize_t n = recv(fd, rb, sizeof(rb), 0);
-		struct nlmsghdr *h;
-
-		if (n < 0)
-			return errno == EAGAIN ? ETIMEDOUT : errno;
-		for (h = (struct nlmsghdr *)rb; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_DONE)
-				return -*(int *)NLMSG_DATA(h);
-			if (r && !r->len) {
-				memcpy(r->b, h, h->nlmsg_len);
-				r->len = h->nlmsg_len;
-			}
-			if (parts)
-				++*parts;
-		}
-	}
-}
-
-/* The attribute @type among the @len bytes of attributes at @p, or NULL. */
-static struct nlattr *attr_in(const unsigned char *p, int len, uint16_t type)
-{
-	while (len >= NLA_HDRLEN) {
-		struct nlattr *a = (struct nlattr *)p;
-
-		if (a->nla_len < NLA_HDRLEN || a->nla_len > len)
-			return NULL;
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
-		len -= NLA_ALIGN(a->nla_len);
-		p += NLA_ALIGN(a->nla_len);
-	}
-	return NULL;
-}
-
-static struct nlattr *attr_find(const struct msg *r, uint16_t type)
-{
-	return attr_in(r->b + NLMSG_SPACE(GENL_HDRLEN),
-		       (int)r->len - NLMSG_SPACE(GENL_HDRLEN), type);
+	return nl_request(fd, m, ++seqno, r, parts, NULL, 0);
 }
 
 static uint32_t samples_grp;
@@ -302,30 +251,14 @@ static uint32_t samples_grp;
 static int resolve_family(int fd)
 {
 	struct msg *m = malloc(sizeof(*m)), *r = malloc(sizeof(*r));
-	struct genlmsghdr *g = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
-	struct nlattr *a, *grps;
-	int ret = -1;
+	struct timeval tv = { .tv_sec = 20 };
+	int err;
 
-	fam = GENL_ID_CTRL;
-	msg_init(m, CTRL_CMD_GETFAMILY, NLM_F_REQUEST | NLM_F_ACK);
-	g->version = 1;
-	put_str(m, CTRL_ATTR_FAMILY_NAME, CPUSTRESS_GENL_NAME);
-	if (!request(fd, m, r, NULL) && r->len &&
-	    (a = attr_find(r, CTRL_ATTR_FAMILY_ID))) {
-		memcpy(&fam, (char *)a + NLA_HDRLEN, sizeof(fam));
-		ret = 0;
-		grps = attr_find(r, CTRL_ATTR_MCAST_GROUPS);
-		/* One nest per group: { NAME, ID }; there is one group. */
-		a = grps ? attr_in((unsigned char *)grps + NLA_HDRLEN,
-				   grps->nla_len - NLA_HDRLEN, 1) : NULL;
-		a = a ? attr_in((unsigned char *)a + NLA_HDRLEN,
-				a->nla_len - NLA_HDRLEN, CTRL_ATTR_MCAST_GRP_ID) : NULL;
-		if (a)
-			memcpy(&samples_grp, (char *)a + NLA_HDRLEN, sizeof(samples_grp));
-	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	err = nl_resolve_family(fd, ++seqno, m, r, &fam, &samples_grp);
 	free(m);
 	free(r);
-	return ret;
+	return err ? -1 : 0;
 }
 
 /* --- the state check ---------------------------------------------------- */
@@ -366,7 +299,7 @@ static int get_state(int fd, struct state *s)
 	struct nlattr *a;
 	int ret;
 
-	msg_init(&m, CPUSTRESS_CMD_GET, NLM_F_REQUEST | NLM_F_ACK);
+	msg_init(&m, fam, CPUSTRESS_CMD_GET, NLM_F_REQUEST | NLM_F_ACK);
 	ret = request(fd, &m, &r, NULL);
 	if (ret)
 		return ret;
@@ -451,7 +384,7 @@ static void check(int fd)
 	else if (s.running ? loaded != (sel & on) : loaded != 0)
 		failf("check: running %d, cpus '%s', online '%s', but workers on '%s'",
 		      s.running, s.cpus, s.online, s.loaded);
-	msg_init(&m, CPUSTRESS_CMD_GET_STATS, NLM_F_REQUEST | NLM_F_DUMP);
+	msg_init(&m, fam, CPUSTRESS_CMD_GET_STATS, NLM_F_REQUEST | NLM_F_DUMP);
 	ret = request(fd, &m, NULL, &parts);
 	if (ret || parts != nposs)
 		failf("check: GET_STATS dump: %s, %d messages for %d CPUs",
@@ -473,7 +406,7 @@ static void churn(void)
 	int fd = nl_open(), ret;
 
 	st->churns++;
-	msg_init(&m, CPUSTRESS_CMD_START, NLM_F_REQUEST | NLM_F_ACK);
+	msg_init(&m, fam, CPUSTRESS_CMD_START, NLM_F_REQUEST | NLM_F_ACK);
 	put(&m, CPUSTRESS_A_OWNED, NULL, 0);
 	st->sent++;
 	ret = request(fd, &m, NULL, NULL);

@@ -23,56 +23,6 @@ expect_t E(int answer)
 
 /* --- building messages ------------------------------------------------ */
 
-struct nlmsghdr *hdr(struct msg *m)
-{
-	return (struct nlmsghdr *)m->b;
-}
-
-void msg_init(struct msg *m, uint8_t cmd, uint16_t flags)
-{
-	struct genlmsghdr *g = (struct genlmsghdr *)(m->b + NLMSG_HDRLEN);
-
-	memset(m->b, 0, NLMSG_SPACE(GENL_HDRLEN));
-	hdr(m)->nlmsg_type = fam;
-	hdr(m)->nlmsg_flags = flags;
-	g->cmd = cmd;
-	g->version = CPUSTRESS_GENL_VERSION;
-	m->len = NLMSG_SPACE(GENL_HDRLEN);
-}
-
-/* Append an attribute; nla_len is what is given, the room what fits. */
-static void put_raw(struct msg *m, uint16_t type, const void *d, size_t len,
-		    uint16_t nla_len)
-{
-	struct nlattr *a = (struct nlattr *)(m->b + m->len);
-
-	if (m->len + NLA_HDRLEN + NLA_ALIGN(len) > BUF)
-		return;
-	a->nla_type = type;
-	a->nla_len = nla_len;
-	if (d)
-		memcpy(m->b + m->len + NLA_HDRLEN, d, len);
-	else
-		memset(m->b + m->len + NLA_HDRLEN, 0, len);
-	m->len += NLA_HDRLEN + NLA_ALIGN(len);
-}
-
-void put(struct msg *m, uint16_t type, const void *d, size_t len)
-{
-	put_raw(m, type, d, len, len + NLA_HDRLEN > 0xffff ? 0xffff :
-		(uint16_t)(len + NLA_HDRLEN));
-}
-
-void put_u32(struct msg *m, uint16_t type, uint32_t v)
-{
-	put(m, type, &v, sizeof(v));
-}
-
-void put_str(struct msg *m, uint16_t type, const char *s)
-{
-	put(m, type, s, strlen(s) + 1);
-}
-
 /* A nest of @depth levels around junk or attributes. */
 static void put_nest(struct msg *m, uint16_t type, int depth)
 {
@@ -199,7 +149,7 @@ expect_t gen_valid(struct msg *m)
 		flags |= NLM_F_ECHO;
 	if (cmd == CPUSTRESS_CMD_STOP && chance(70))
 		cmd = CPUSTRESS_CMD_GET;	/* rarer: keep a run live */
-	msg_init(m, cmd, flags);
+	msg_init(m, fam, cmd, flags);
 	if (!priv && cmd != CPUSTRESS_CMD_GET && cmd != CPUSTRESS_CMD_GET_STATS)
 		return E(EPERM);
 	if (dump && cmd != CPUSTRESS_CMD_GET_STATS)
@@ -312,7 +262,7 @@ void gen_random(struct msg *m)
 
 	if (chance(20))
 		flags |= NLM_F_DUMP;
-	msg_init(m, cmd, flags);
+	msg_init(m, fam, cmd, flags);
 	if (chance(5))
 		g->version = (uint8_t)rnd();
 	if (chance(5))

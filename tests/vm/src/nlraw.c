@@ -21,58 +21,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/socket.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
 
-#include <linux/cpustress.h>
-
-#define BUF	65536
+#include "nlmsg.h"
 
 static int nl_fd;
 static uint16_t family_id;
 static uint32_t seq;
 static int passed, failed;
 
-struct msg {
-	char buf[BUF];
-	size_t len;
-};
-
-static void msg_init(struct msg *m, uint16_t type, uint8_t cmd, uint16_t flags)
+/* A request to the family that asks for an ack. */
+static void msg_init_req(struct msg *m, uint8_t cmd)
 {
-	struct nlmsghdr *nh = (struct nlmsghdr *)m->buf;
-	struct genlmsghdr *gh = NLMSG_DATA(nh);
-
-	memset(m->buf, 0, NLMSG_SPACE(GENL_HDRLEN));
-	nh->nlmsg_type = type;
-	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nh->nlmsg_seq = ++seq;
-	gh->cmd = cmd;
-	gh->version = CPUSTRESS_GENL_VERSION;
-	m->len = NLMSG_SPACE(GENL_HDRLEN);
-}
-
-/* Append an attribute with a payload of any length, no checks. */
-static void msg_attr(struct msg *m, uint16_t type, const void *data,
-		     uint16_t len)
-{
-	struct nlattr *na = (struct nlattr *)(m->buf + m->len);
-
-	na->nla_type = type;
-	na->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)na + NLA_HDRLEN, data, len);
-	m->len += NLA_ALIGN(na->nla_len);
-}
-
-static void msg_u32(struct msg *m, uint16_t type, uint32_t v)
-{
-	msg_attr(m, type, &v, sizeof(v));
-}
-
-static void msg_str(struct msg *m, uint16_t type, const char *s)
-{
-	msg_attr(m, type, s, strlen(s) + 1);
+	msg_init(m, family_id, cmd, NLM_F_REQUEST | NLM_F_ACK);
 }
 
 /*
@@ -82,91 +42,18 @@ static void msg_str(struct msg *m, uint16_t type, const char *s)
  */
 static int msg_send(struct msg *m, char *ext, size_t extlen, struct msg *reply)
 {
-	struct nlmsghdr *nh = (struct nlmsghdr *)m->buf;
-	static char rbuf[BUF];
-
-	nh->nlmsg_len = m->len;
-	if (ext)
-		ext[0] = 0;
-	if (send(nl_fd, m->buf, m->len, 0) < 0)
-		return errno;
-	for (;;) {
-		ssize_t n = recv(nl_fd, rbuf, sizeof(rbuf), 0);
-		struct nlmsghdr *r;
-
-		if (n < 0)
-			return errno;
-		for (r = (struct nlmsghdr *)rbuf; NLMSG_OK(r, (size_t)n);
-		     r = NLMSG_NEXT(r, n)) {
-			struct nlmsgerr *e;
-			struct nlattr *a;
-			int alen;
-
-			if (r->nlmsg_seq != nh->nlmsg_seq)
-				continue;
-			if (r->nlmsg_type != NLMSG_ERROR) {
-				if (reply && !reply->len) {
-					memcpy(reply->buf, r, r->nlmsg_len);
-					reply->len = r->nlmsg_len;
-				}
-				continue;
-			}
-			e = NLMSG_DATA(r);
-			/* NETLINK_CAP_ACK: only the request's header is echoed. */
-			a = (struct nlattr *)((char *)e + sizeof(*e));
-			alen = (int)r->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
-			for (; ext && alen >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-			       a->nla_len <= alen;
-			     alen -= NLA_ALIGN(a->nla_len),
-			     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
-				if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
-					snprintf(ext, extlen, "%s",
-						 (char *)a + NLA_HDRLEN);
-			return -e->error;
-		}
-	}
-}
-
-static struct nlattr *attr_find(struct msg *r, uint16_t type)
-{
-	struct nlmsghdr *nh = (struct nlmsghdr *)r->buf;
-	char *p = (char *)NLMSG_DATA(nh) + GENL_HDRLEN;
-	int len = (int)nh->nlmsg_len - NLMSG_SPACE(GENL_HDRLEN);
-
-	while (len >= NLA_HDRLEN) {
-		struct nlattr *a = (struct nlattr *)p;
-
-		if (a->nla_len < NLA_HDRLEN || a->nla_len > len)
-			break;
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
-		len -= NLA_ALIGN(a->nla_len);
-		p += NLA_ALIGN(a->nla_len);
-	}
-	return NULL;
+	return nl_request(nl_fd, m, ++seq, reply, NULL, ext, extlen);
 }
 
 static int resolve_family(void)
 {
-	struct msg m, r = { .len = 0 };
-	struct nlattr *a;
-	char ext[256];
-	int err;
+	static struct msg m, r;
+	int err = nl_resolve_family(nl_fd, ++seq, &m, &r, &family_id, NULL);
 
-	msg_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	((struct genlmsghdr *)NLMSG_DATA((struct nlmsghdr *)m.buf))->version = 1;
-	msg_str(&m, CTRL_ATTR_FAMILY_NAME, CPUSTRESS_GENL_NAME);
-	err = msg_send(&m, ext, sizeof(ext), &r);
-	if (err) {
+	if (err)
 		fprintf(stderr, "nlraw: family %s not found: %s\n",
 			CPUSTRESS_GENL_NAME, strerror(err));
-		return -1;
-	}
-	a = attr_find(&r, CTRL_ATTR_FAMILY_ID);
-	if (!a)
-		return -1;
-	memcpy(&family_id, (char *)a + NLA_HDRLEN, sizeof(family_id));
-	return 0;
+	return err ? -1 : 0;
 }
 
 /* The state a refused request must leave as it was. */
@@ -181,7 +68,7 @@ static int get_state(char *out, size_t len)
 	size_t used = 0;
 	unsigned int i;
 
-	msg_init(&m, family_id, CPUSTRESS_CMD_GET, 0);
+	msg_init_req(&m, CPUSTRESS_CMD_GET);
 	if (msg_send(&m, NULL, 0, &r) || !r.len)
 		return -1;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -238,8 +125,8 @@ static void case_u32(const char *name, uint8_t cmd, uint16_t type, uint32_t v)
 {
 	struct msg m;
 
-	msg_init(&m, family_id, cmd, 0);
-	msg_u32(&m, type, v);
+	msg_init_req(&m, cmd);
+	put_u32(&m, type, v);
 	expect_refused(name, &m, WANT_MSG);
 }
 
@@ -263,72 +150,72 @@ static void run_malformed(void)
 		 CPUSTRESS_A_TIME_LIMIT_MS, 7u * 24 * 3600 * 1000 + 1);
 	case_u32("START busy_pct 0", CPUSTRESS_CMD_START, CPUSTRESS_A_BUSY_PCT, 0);
 
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_attr(&m, CPUSTRESS_A_BUSY_PCT, &u8, sizeof(u8));
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put(&m, CPUSTRESS_A_BUSY_PCT, &u8, sizeof(u8));
 	expect_refused("SET busy_pct as u8 (wrong length)", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_attr(&m, CPUSTRESS_A_BUSY_PCT, &u64, sizeof(u64));
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put(&m, CPUSTRESS_A_BUSY_PCT, &u64, sizeof(u64));
 	expect_refused("SET busy_pct as u64 (wrong length)", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_attr(&m, CPUSTRESS_A_CPUS, "0-1", 3);
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put(&m, CPUSTRESS_A_CPUS, "0-1", 3);
 	expect_refused("SET cpus without NUL", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_str(&m, CPUSTRESS_A_CPUS, "abc");
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put_str(&m, CPUSTRESS_A_CPUS, "abc");
 	expect_refused("SET cpus garbage", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_str(&m, CPUSTRESS_A_CPUS, "1-0");
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put_str(&m, CPUSTRESS_A_CPUS, "1-0");
 	expect_refused("SET cpus reversed range", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_str(&m, CPUSTRESS_A_CPUS, "4095");
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put_str(&m, CPUSTRESS_A_CPUS, "4095");
 	expect_refused("SET cpus absent CPU", &m, WANT_MSG);
 	memset(big, '0', sizeof(big) - 1);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_str(&m, CPUSTRESS_A_CPUS, big);
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put_str(&m, CPUSTRESS_A_CPUS, big);
 	expect_refused("SET cpus longer than CPUSTRESS_CPUS_MAXLEN", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_str(&m, CPUSTRESS_A_CPUS, "0");
-	msg_u32(&m, CPUSTRESS_A_BUSY_PCT, 0);
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put_str(&m, CPUSTRESS_A_CPUS, "0");
+	put_u32(&m, CPUSTRESS_A_BUSY_PCT, 0);
 	expect_refused("SET valid cpus with invalid busy_pct", &m, WANT_MSG);
 
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_u32(&m, 200, 1);
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put_u32(&m, 200, 1);
 	expect_refused("SET unknown attribute type 200", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_u32(&m, CPUSTRESS_A_WU_KIB, 4);
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put_u32(&m, CPUSTRESS_A_WU_KIB, 4);
 	expect_refused("SET read-only attribute WU_KIB", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_attr(&m, CPUSTRESS_A_OWNED, NULL, 0);
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put(&m, CPUSTRESS_A_OWNED, NULL, 0);
 	expect_refused("SET with OWNED", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
 	expect_refused("SET with nothing (missing attribute)", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_attr(&m, CPUSTRESS_A_CPU, "\x08\x00\x02\x00\x00\x00\x00\x00", 8);
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put(&m, CPUSTRESS_A_CPU, "\x08\x00\x02\x00\x00\x00\x00\x00", 8);
 	expect_refused("SET nested CPU attribute", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_GET, 0);
-	msg_u32(&m, CPUSTRESS_A_BUSY_PCT, 50);
+	msg_init_req(&m, CPUSTRESS_CMD_GET);
+	put_u32(&m, CPUSTRESS_A_BUSY_PCT, 50);
 	expect_refused("GET with an attribute", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_STOP, 0);
-	msg_u32(&m, CPUSTRESS_A_CPU_ID, 0);
+	msg_init_req(&m, CPUSTRESS_CMD_STOP);
+	put_u32(&m, CPUSTRESS_A_CPU_ID, 0);
 	expect_refused("STOP with an attribute", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_RESET_STATS, 0);
-	msg_u32(&m, CPUSTRESS_A_CPU_ID, 0);
+	msg_init_req(&m, CPUSTRESS_CMD_RESET_STATS);
+	put_u32(&m, CPUSTRESS_A_CPU_ID, 0);
 	expect_refused("RESET_STATS with an attribute", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_GET_STATS, 0);
+	msg_init_req(&m, CPUSTRESS_CMD_GET_STATS);
 	expect_refused("GET_STATS without CPU_ID (missing attribute)", &m, WANT_MSG);
 	case_u32("GET_STATS CPU_ID 4095", CPUSTRESS_CMD_GET_STATS, CPUSTRESS_A_CPU_ID,
 		 4095);
-	msg_init(&m, family_id, CPUSTRESS_CMD_GET_STATS, 0);
-	msg_attr(&m, CPUSTRESS_A_CPU_ID, &u8, sizeof(u8));
+	msg_init_req(&m, CPUSTRESS_CMD_GET_STATS);
+	put(&m, CPUSTRESS_A_CPU_ID, &u8, sizeof(u8));
 	expect_refused("GET_STATS CPU_ID as u8", &m, WANT_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SAMPLE, 0);
+	msg_init_req(&m, CPUSTRESS_CMD_SAMPLE);
 	expect_refused("SAMPLE sent as a request", &m, NO_MSG);
 
 	/* The genetlink core refuses these before the family sees them. */
-	msg_init(&m, family_id, 99, 0);
+	msg_init_req(&m, 99);
 	expect_refused("unknown command 99", &m, NO_MSG);
-	msg_init(&m, family_id, CPUSTRESS_CMD_SET, 0);
-	msg_u32(&m, CPUSTRESS_A_BUSY_PCT, 50);
-	((struct nlattr *)(m.buf + NLMSG_SPACE(GENL_HDRLEN)))->nla_len = 64;
+	msg_init_req(&m, CPUSTRESS_CMD_SET);
+	put_u32(&m, CPUSTRESS_A_BUSY_PCT, 50);
+	((struct nlattr *)(m.b + NLMSG_SPACE(GENL_HDRLEN)))->nla_len = 64;
 	expect_refused("SET attribute longer than the message", &m, WANT_MSG);
 }
 
@@ -338,11 +225,11 @@ static int simple(uint8_t cmd, uint16_t attr, uint32_t v, int has_attr)
 	struct msg m;
 	int err;
 
-	msg_init(&m, family_id, cmd, 0);
+	msg_init_req(&m, cmd);
 	if (has_attr == 1)
-		msg_u32(&m, attr, v);
+		put_u32(&m, attr, v);
 	else if (has_attr == 2)
-		msg_attr(&m, attr, NULL, 0);
+		put(&m, attr, NULL, 0);
 	err = msg_send(&m, ext, sizeof(ext), NULL);
 	printf("%s%s%s\n", err ? strerror(err) : "ok", ext[0] ? ": " : "", ext);
 	return err ? 1 : 0;
