@@ -12,12 +12,10 @@ for busy in 30 60 100; do
 	pids=$(workers | awk '{ print $1 }')
 	c0=
 	for p in $pids; do c0="$c0 $(cputime_ns $p)"; done
-	u0=$(cat $CS/units_total)
 	w0=$(now_ms)
 	sleep $WINDOW
 	c1=
 	for p in $pids; do c1="$c1 $(cputime_ns $p)"; done
-	u1=$(cat $CS/units_total)
 	w1=$(now_ms)
 	dw=$((w1 - w0))
 	set -- $c1
