@@ -39,54 +39,54 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(UNIT_TESTS:%=$(BUILD)/tests/%-san)
 SHARED_HDRS := $(wildcard include/cpustress/*.h)
 # User-space sources a unit test links besides its own file: UNIT_SRCS_<test>.
-USER_ENGINE_SRCS := userspace/engine.c userspace/engine_user.c \
-	userspace/engine_user_sampler.c userspace/engine_user_worker.c \
-	userspace/procstat.c userspace/cpulist.c
-UNIT_SRCS_test_cpulist := userspace/cpulist.c
+USER_ENGINE_SRCS := userspace/engine/engine.c userspace/engine/user.c \
+	userspace/engine/user_sampler.c userspace/engine/user_worker.c \
+	userspace/engine/procstat.c userspace/util/cpulist.c
+UNIT_SRCS_test_cpulist := userspace/util/cpulist.c
 UNIT_SRCS_test_engine_user := $(USER_ENGINE_SRCS)
-SWEEP_FILE_SRCS := userspace/sweep_analysis.c userspace/sweep_write.c \
-	userspace/sweep_file.c userspace/sweep_summary.c \
-	userspace/sweep_read.c userspace/json_in.c
-UNIT_SRCS_test_cli_args := userspace/args.c userspace/cmd_args.c \
-	userspace/cpulist.c userspace/engine.c $(SWEEP_FILE_SRCS)
+SWEEP_FILE_SRCS := userspace/sweep/analysis.c userspace/sweep/write.c \
+	userspace/sweep/file.c userspace/sweep/summary.c \
+	userspace/sweep/read.c userspace/util/json_in.c
+UNIT_SRCS_test_cli_args := userspace/util/args.c userspace/cli/cmd_args.c \
+	userspace/util/cpulist.c userspace/engine/engine.c $(SWEEP_FILE_SRCS)
 UNIT_LIBS_test_cli_args := -ljansson
-UNIT_SRCS_test_sweep_analysis := userspace/sweep_analysis.c
+UNIT_SRCS_test_sweep_analysis := userspace/sweep/analysis.c
 UNIT_SRCS_test_sweep_write := $(SWEEP_FILE_SRCS)
 UNIT_LIBS_test_sweep_write := -ljansson
-UNIT_SRCS_test_compare := $(SWEEP_FILE_SRCS) userspace/compare.c
+UNIT_SRCS_test_compare := $(SWEEP_FILE_SRCS) userspace/sweep/compare.c
 UNIT_LIBS_test_compare := -ljansson
-UNIT_SRCS_test_serve_render := userspace/serve_render.c userspace/engine.c
+UNIT_SRCS_test_serve_render := userspace/serve/render.c userspace/engine/engine.c
 UNIT_LIBS_test_serve_render := -ljansson
-UNIT_SRCS_test_serve_collect := userspace/serve_collect.c \
-	userspace/engine_locked.c userspace/engine.c
-SERVE_TEST_SRCS := userspace/serve_http.c userspace/args.c \
-	userspace/cmd_args.c userspace/cpulist.c userspace/engine.c \
-	userspace/sweep_run.c $(SWEEP_FILE_SRCS)
+UNIT_SRCS_test_serve_collect := userspace/serve/collect.c \
+	userspace/serve/shared_engine.c userspace/engine/engine.c
+SERVE_TEST_SRCS := userspace/serve/http.c userspace/util/args.c \
+	userspace/cli/cmd_args.c userspace/util/cpulist.c userspace/engine/engine.c \
+	userspace/sweep/run.c $(SWEEP_FILE_SRCS)
 UNIT_SRCS_test_serve_http := $(SERVE_TEST_SRCS)
 UNIT_LIBS_test_serve_http := -ljansson -lmicrohttpd
-UNIT_SRCS_test_serve_store := userspace/serve_store.c $(SERVE_TEST_SRCS)
+UNIT_SRCS_test_serve_store := userspace/serve/store.c $(SERVE_TEST_SRCS)
 UNIT_LIBS_test_serve_store := -ljansson -lmicrohttpd
 $(foreach t,$(UNIT_TESTS),$(eval $(BUILD)/tests/$(t) $(BUILD)/tests/$(t)-san: \
-	$(UNIT_SRCS_$(t)) $(wildcard tests/unit/*.h userspace/*.h) \
+	$(UNIT_SRCS_$(t)) $(wildcard tests/unit/*.h userspace/*/*.h) \
 	include/uapi/linux/cpustress.h))
 
 # cpustress serve; its dashboard page is generated from web/index.html.
-SERVE_SRCS := userspace/serve.c userspace/serve_daemon.c \
-	userspace/serve_handler.c userspace/serve_http.c \
-	userspace/serve_store.c userspace/serve_loadtest.c \
-	userspace/engine_locked.c userspace/serve_collect.c \
-	userspace/serve_render.c $(BUILD)/gen/serve_page.c
+SERVE_SRCS := userspace/cli/cmd_serve.c userspace/serve/daemon.c \
+	userspace/serve/handler.c userspace/serve/http.c \
+	userspace/serve/store.c userspace/serve/loadtest.c \
+	userspace/serve/shared_engine.c userspace/serve/collect.c \
+	userspace/serve/render.c $(BUILD)/gen/serve_page.c
 
 # The CLI. The test VM gets the same binary with the shared libraries it
 # needs (tools/vm/mkinitramfs -b): libmicrohttpd cannot be linked
 # statically here (Debian ships no static p11-kit or libunistring).
-CLI_SRCS := userspace/cli.c userspace/args.c userspace/cmd_args.c \
-	userspace/cmd_status.c userspace/cmd_run.c userspace/cmd_top.c \
-	userspace/json_out.c userspace/engine_kernel.c \
-	userspace/engine_kernel_parse.c $(USER_ENGINE_SRCS) \
-	userspace/cmd_sweep.c userspace/sweep_run.c $(SWEEP_FILE_SRCS) \
-	userspace/cmd_compare.c userspace/compare.c $(SERVE_SRCS)
-CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*.h) $(SHARED_HDRS) \
+CLI_SRCS := userspace/cli/main.c userspace/util/args.c userspace/cli/cmd_args.c \
+	userspace/cli/cmd_status.c userspace/cli/cmd_run.c userspace/cli/cmd_top.c \
+	userspace/cli/json_out.c userspace/engine/kernel.c \
+	userspace/engine/kernel_parse.c $(USER_ENGINE_SRCS) \
+	userspace/cli/cmd_sweep.c userspace/sweep/run.c $(SWEEP_FILE_SRCS) \
+	userspace/cli/cmd_compare.c userspace/sweep/compare.c $(SERVE_SRCS)
+CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*/*.h) $(SHARED_HDRS) \
 	include/uapi/linux/cpustress.h
 CLI_PKGS := libnl-genl-3.0 jansson libmicrohttpd
 CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS))
@@ -141,18 +141,18 @@ FUZZ_HARNESSES := http sweep compare files args
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/httpraw \
 	$(BUILD)/fuzz/cpustress-san
 FUZZ_SRCS_sweep := $(SWEEP_FILE_SRCS)
-FUZZ_SRCS_compare := $(SWEEP_FILE_SRCS) userspace/compare.c
-FUZZ_SRCS_files := userspace/serve_http.c userspace/serve_store.c \
-	userspace/args.c userspace/cmd_args.c userspace/cpulist.c \
-	userspace/engine.c userspace/sweep_run.c $(SWEEP_FILE_SRCS)
-FUZZ_SRCS_args := userspace/args.c userspace/cmd_args.c userspace/cpulist.c \
-	userspace/engine.c $(SWEEP_FILE_SRCS)
-FUZZ_SRCS_http := $(filter-out userspace/serve.c,$(SERVE_SRCS)) \
-	$(USER_ENGINE_SRCS) userspace/sweep_run.c userspace/args.c \
-	userspace/cmd_args.c $(SWEEP_FILE_SRCS)
+FUZZ_SRCS_compare := $(SWEEP_FILE_SRCS) userspace/sweep/compare.c
+FUZZ_SRCS_files := userspace/serve/http.c userspace/serve/store.c \
+	userspace/util/args.c userspace/cli/cmd_args.c userspace/util/cpulist.c \
+	userspace/engine/engine.c userspace/sweep/run.c $(SWEEP_FILE_SRCS)
+FUZZ_SRCS_args := userspace/util/args.c userspace/cli/cmd_args.c userspace/util/cpulist.c \
+	userspace/engine/engine.c $(SWEEP_FILE_SRCS)
+FUZZ_SRCS_http := $(filter-out userspace/cli/cmd_serve.c,$(SERVE_SRCS)) \
+	$(USER_ENGINE_SRCS) userspace/sweep/run.c userspace/util/args.c \
+	userspace/cli/cmd_args.c $(SWEEP_FILE_SRCS)
 $(foreach h,$(FUZZ_HARNESSES),$(eval $(BUILD)/fuzz/$(h): $(FUZZ_SRCS_$(h))))
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(wildcard userspace/*.h) \
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(wildcard userspace/*/*.h) \
 		$(SHARED_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*) \

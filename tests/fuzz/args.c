@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cpulist.h"
-#include "serve.h"
+#include "cli/cli.h"
+#include "util/cpulist.h"
+#include "serve/serve.h"
 
 #define WORDS_MAX	32
 

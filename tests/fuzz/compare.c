@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "compare.h"
-#include "sweep.h"
+#include "cli/cli.h"
+#include "sweep/compare.h"
+#include "sweep/sweep.h"
 
 #define SEPARATOR	"\n--8<--\n"	/* in compare.dict too */
 

@@ -17,9 +17,9 @@
 
 #include <jansson.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "fuzz.h"
-#include "serve.h"
+#include "serve/serve.h"
 
 #define RESULT_NAME	"20260101-000000-000.json"
 

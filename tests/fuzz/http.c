@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * libFuzzer harness: each input is what a client sends on one connection
- * to cpustress serve. The server is the real one (serve_daemon.c and the
- * handler of serve_handler.c, in libmicrohttpd's thread pool, with the
+ * to cpustress serve. The server is the real one (serve/daemon.c and the
+ * handler of serve/handler.c, in libmicrohttpd's thread pool, with the
  * user engine and its collector), started once with no listening socket:
  * each input goes in over a socketpair given to MHD_add_connection(), the
  * client's side is shut for writing, and the answer is read until the
@@ -36,9 +36,9 @@
 #include <linux/sockios.h>
 #include <microhttpd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "fuzz.h"
-#include "serve.h"
+#include "serve/serve.h"
 
 #define FUZZ_APIKEY	"fuzz-key-0001"	/* also in http.dict and the seeds */
 #define FUZZ_KEEP	3		/* results kept: the pruning runs too */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * libFuzzer harness: the sweep result reader (sweep_read.c, json_in.c) on
+ * libFuzzer harness: the sweep result reader (sweep/read.c, json_in.c) on
  * arbitrary bytes, as `cpustress compare` reads a file it is given.
  *
  * A refusal must say why, naming the file. A file read whole is written
@@ -17,8 +17,8 @@
 
 #include <jansson.h>
 
-#include "cli.h"
-#include "sweep.h"
+#include "cli/cli.h"
+#include "sweep/sweep.h"
 
 #define NAME	"fuzz.json"
 

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #define MAX_ARGS	32
 

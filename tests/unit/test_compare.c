@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Reading result files back (sweep_read.c) and comparing them
+ * Reading result files back (sweep/read.c) and comparing them
  * (compare.c): differences and price-performance against hand-computed
  * values, and every refusal with the file and field it names.
  *
@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "compare.h"
+#include "sweep/compare.h"
 
 #define ERR_MAX		512
 #define TEXT_MAX	(64 * 1024)

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "cpulist.h"
+#include "util/cpulist.h"
 
 #define NBITS	CS_CPUS_MAX
 

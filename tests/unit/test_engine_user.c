@@ -12,8 +12,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "cpulist.h"
-#include "engine.h"
+#include "util/cpulist.h"
+#include "engine/engine.h"
 #include "task.h"
 
 #define MS		1000000ULL

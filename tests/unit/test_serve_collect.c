@@ -15,7 +15,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
-#include "serve.h"
+#include "serve/serve.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NSTEP_CPUS	3

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "serve.h"
+#include "cli/cli.h"
+#include "serve/serve.h"
 #include "tmplog.h"
 
 #define MAX_ARGS	32

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "serve.h"
+#include "serve/serve.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ODD_KERNEL	"6.1.0 \"odd\" C:\\dir\nline2"

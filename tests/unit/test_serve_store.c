@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "serve.h"
+#include "serve/serve.h"
 #include "tmplog.h"
 
 /* 2024-01-02 03:04:05 UTC */

@@ -9,9 +9,9 @@
 #include <errno.h>
 #include <math.h>
 
-#include "cpulist.h"
-#include "engine.h"
-#include "sweep.h"
+#include "util/cpulist.h"
+#include "engine/engine.h"
+#include "sweep/sweep.h"
 
 #define MS 1000000ULL
 

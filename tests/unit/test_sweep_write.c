@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "sweep/sweep.h"
 
 #define NCOLS		24	/* columns of cs_sweep_csv_header */
 #define FIELD_MAX	256

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The cpustress CLI: one *_main(argc, argv) per command, each with a pure
+ * parse_*_args() beside it so that argument handling can be tested without
+ * a kernel (tests/unit/test_cli_args.c).
+ *
+ *   cli.c        main, the command table, global options
+ *   args.c       the strict number parser and the option scanner
+ *   cmd_args.c   every command's options, usage line and parser
+ *   cmd_status.c status            cmd_run.c  start, stop, set
+ *   cmd_top.c    top               json_out.c engine structures as JSON
+ */
+#ifndef CPUSTRESS_CLI_H
+#define CPUSTRESS_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cpustress/version.h>
+
+#include "engine/engine.h"
+#include "sweep/sweep.h"
+
+
+/* Exit codes: success, runtime error, bad usage. */
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+
+/* Ranges of the command-line values (the module checks them too). */
+#define CS_BUSY_MIN	1
+#define CS_BUSY_MAX	100
+#define CS_PERIOD_MIN	10
+#define CS_PERIOD_MAX	10000
+#define CS_INTERVAL_MIN	10
+#define CS_INTERVAL_MAX	60000
+#define CS_FOR_MIN	1
+#define CS_FOR_MAX	86400		/* a day */
+#define CS_COUNT_MAX	1000000000
+
+/* Results of a parse_*_args(). */
+enum cs_parse {
+	CS_PARSE_OK,
+	CS_PARSE_HELP,		/* -h/--help: print usage to stdout, exit 0 */
+	CS_PARSE_ERR,		/* err holds one line: print it and the usage */
+};
+
+/* --- args.c ---------------------------------------------------------- */
+
+int cs_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
+/**
+ * struct cs_opt - one option a command accepts
+ * @name: long name without the dashes ("busy")
+ * @short_name: one-letter alias, or 0
+ * @has_arg: takes a value, as "--name VALUE" or "--name=VALUE"
+ */
+struct cs_opt {
+	const char *name;
+	char short_name;
+	bool has_arg;
+};
+
+/**
+ * struct cs_argscan - walks argv[1..] over a table of options
+ * @argc: argument count, argv[0] being the command name
+ * @argv: the arguments
+ * @opts: the table, ended by an entry with a NULL name
+ * @pos: next argument to look at
+ * @seen: bitmap of options already given (an option given twice is an error)
+ * @val: the value of the option just returned
+ * @err: where an error message goes
+ * @errlen: its size
+ */
+struct cs_argscan {
+	int argc;
+	char **argv;
+	const struct cs_opt *opts;
+	int pos;
+	uint64_t seen;
+	const char *val;
+	char *err;
+	size_t errlen;
+};
+
+#define CS_ARG_END	(-1)
+#define CS_ARG_ERR	(-2)
+
+void cs_argscan_init(struct cs_argscan *sc, int argc, char **argv,
+		     const struct cs_opt *opts, char *err, size_t errlen);
+int cs_argscan_next(struct cs_argscan *sc);
+int cs_arg_u32(struct cs_argscan *sc, int idx, uint32_t min, uint32_t max,
+	       uint32_t *out);
+int cs_arg_u32_list(struct cs_argscan *sc, int idx, uint32_t min,
+		    uint32_t max, uint32_t *out, uint32_t cap, uint32_t *n);
+void cs_arg_error(struct cs_argscan *sc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* --- cmd_args.c: options of each command ----------------------------- */
+
+#define CS_ENGINE_KERNEL	"kernel"
+#define CS_ENGINE_USER		"user"
+
+struct cs_status_opts {
+	bool json;
+	const char *engine;
+};
+
+struct cs_start_opts {
+	struct cs_settings set;		/* owned, time_limit_ms included */
+	uint32_t for_s;			/* 0 = no time limit */
+	const char *engine;
+};
+
+struct cs_set_opts {
+	struct cs_settings set;
+};
+
+struct cs_top_opts {
+	uint32_t count;			/* 0 = until interrupted */
+	bool once;
+	bool json;
+	const char *engine;
+};
+
+/* Sweep defaults (README.md "Sweeps"). */
+#define CS_SWEEP_DURATION_DEF	5	/* s */
+#define CS_SWEEP_WARMUP_DEF	2	/* s */
+#define CS_SWEEP_PERIOD_DEF	100	/* ms */
+
+/**
+ * struct cs_sweep_opts - options of cpustress sweep
+ * @plan: the plan; a CPU-count sweep with no levels means "1, 2, 4, ...
+ *	up to every CPU, plus every CPU", filled in by cs_sweep_prepare()
+ * @level_timeout_given: --level-timeout was given (else derived)
+ * @time_limit_given: --time-limit was given (else derived from the plan)
+ * @format: output format
+ * @format_given: --format was given
+ * @output: -o FILE, or NULL for stdout
+ * @engine: "kernel" or "user"
+ */
+struct cs_sweep_opts {
+	struct cs_sweep_plan plan;
+	bool level_timeout_given;
+	bool time_limit_given;
+	enum cs_sweep_format format;
+	bool format_given;
+	const char *output;
+	const char *engine;
+};
+
+enum cs_parse parse_status_args(int argc, char **argv,
+				struct cs_status_opts *o,
+				char *err, size_t errlen);
+enum cs_parse parse_start_args(int argc, char **argv,
+			       struct cs_start_opts *o,
+			       char *err, size_t errlen);
+enum cs_parse parse_stop_args(int argc, char **argv,
+			      char *err, size_t errlen);
+enum cs_parse parse_set_args(int argc, char **argv, struct cs_set_opts *o,
+			     char *err, size_t errlen);
+enum cs_parse parse_top_args(int argc, char **argv, struct cs_top_opts *o,
+			     char *err, size_t errlen);
+enum cs_parse parse_sweep_args(int argc, char **argv,
+			       struct cs_sweep_opts *o,
+			       char *err, size_t errlen);
+
+extern const char status_usage[];
+extern const char start_usage[];
+extern const char stop_usage[];
+extern const char set_usage[];
+extern const char top_usage[];
+extern const char sweep_usage[];
+
+int cmd_parse_result(enum cs_parse r, const char *cmd, const char *usage,
+		     const char *err);
+
+/* --- cli.c: shared by the commands ----------------------------------- */
+
+extern volatile sig_atomic_t cs_interrupted;
+
+void cs_install_signals(void);
+int cs_open_engine(const char *name, struct cs_engine **e);
+int cs_fail(struct cs_engine *e, const char *what);
+
+/* --- json_out.c ------------------------------------------------------ */
+
+void cs_json_status(FILE *f, const char *engine, const struct cs_status *st,
+		    const struct cs_snapshot *snap);
+void cs_json_sample(FILE *f, const struct cs_sample *s);
+
+/* --- the commands ---------------------------------------------------- */
+
+int status_main(int argc, char **argv);
+int start_main(int argc, char **argv);
+int stop_main(int argc, char **argv);
+int set_main(int argc, char **argv);
+int top_main(int argc, char **argv);
+int sweep_main(int argc, char **argv);		/* cmd_sweep.c */
+int compare_main(int argc, char **argv);	/* cmd_compare.c */
+
+void cs_print_cpu_header(const char *first, bool units);
+void cs_print_cpu_row(const char *first, const struct cs_cpu_snap *c,
+		      const uint64_t *units);
+
+#endif /* CPUSTRESS_CLI_H */

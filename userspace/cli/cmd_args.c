@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Every command's options, usage line and argument parser. Parsing only
+ * fills a struct: nothing here opens an engine, so the unit tests can call
+ * each parser with any argv.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/cpulist.h"
+#include "serve/serve.h"
+
+const char status_usage[] =
+	"usage: " PROG_NAME " status [--json] [--engine kernel|user]\n";
+const char start_usage[] =
+	"usage: " PROG_NAME " start [--busy P] [--cpus LIST] [--period MS]"
+	" [--interval MS] [--for S] [--owned] [--engine kernel|user]\n";
+const char stop_usage[] =
+	"usage: " PROG_NAME " stop\n";
+const char set_usage[] =
+	"usage: " PROG_NAME " set [--busy P] [--cpus LIST] [--period MS]"
+	" [--interval MS]  (at least one)\n";
+const char top_usage[] =
+	"usage: " PROG_NAME " top [--count N] [--once] [--json]"
+	" [--engine kernel|user]\n";
+const char sweep_usage[] =
+	"usage: " PROG_NAME " sweep [--busy P,P,... | --cpus-steps N,N,...|auto]"
+	" [--cpus LIST]\n"
+	"         [--duration S] [--warmup S] [--runs N] [--period MS]"
+	" [--level-timeout S]\n"
+	"         [--time-limit S] [--format json|csv|jsonl] [-o FILE]"
+	" [--engine kernel|user]\n";
+
+/*
+ * The settings shared by start and set; their indices are the same in both
+ * tables so that parse_setting() serves both.
+ */
+enum {
+	OPT_BUSY,
+	OPT_CPUS,
+	OPT_PERIOD,
+	OPT_INTERVAL,
+	OPT_HELP,
+	OPT_NEXT,	/* first option of a command's own */
+};
+
+#define SETTING_OPTS					\
+	{ .name = "busy", .has_arg = true },		\
+	{ .name = "cpus", .has_arg = true },		\
+	{ .name = "period", .has_arg = true },		\
+	{ .name = "interval", .has_arg = true },	\
+	{ .name = "help", .short_name = 'h' }
+
+/*
+ * Whether a --cpus value is a cpulist at all; which CPUs exist and are
+ * online is for the engine to say.
+ */
+static int check_cpus(struct cs_argscan *sc)
+{
+	uint64_t mask[CS_MASK_WORDS(CS_CPUS_MAX)];
+	char why[CS_ERR_MAX];
+
+	if (!strcmp(sc->val, "all"))
+		return 0;
+	if (strlen(sc->val) >= CS_CPULIST_MAX) {
+		cs_arg_error(sc, "--cpus: list longer than %d characters",
+			     CS_CPULIST_MAX - 1);
+		return CS_ARG_ERR;
+	}
+	if (cs_cpulist_parse(sc->val, mask, CS_CPUS_MAX, why, sizeof(why))) {
+		cs_arg_error(sc, "--cpus: %s (or all)", why);
+		return CS_ARG_ERR;
+	}
+	return 0;
+}
+
+/* One of the options every setting-taking command shares. */
+static int parse_setting(struct cs_argscan *sc, int idx, struct cs_settings *s)
+{
+	switch (idx) {
+	case OPT_BUSY:
+		return cs_arg_u32(sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+				  &s->busy_pct);
+	case OPT_CPUS:
+		s->cpus = sc->val;
+		return check_cpus(sc);
+	case OPT_PERIOD:
+		return cs_arg_u32(sc, idx, CS_PERIOD_MIN, CS_PERIOD_MAX,
+				  &s->period_ms);
+	case OPT_INTERVAL:
+		return cs_arg_u32(sc, idx, CS_INTERVAL_MIN, CS_INTERVAL_MAX,
+				  &s->interval_ms);
+	}
+	return CS_ARG_ERR;
+}
+
+static int parse_engine(struct cs_argscan *sc, const char **engine)
+{
+	if (strcmp(sc->val, CS_ENGINE_KERNEL) &&
+	    strcmp(sc->val, CS_ENGINE_USER)) {
+		cs_arg_error(sc, "--engine: '%s' is not kernel or user",
+			     sc->val);
+		return CS_ARG_ERR;
+	}
+	*engine = sc->val;
+	return 0;
+}
+
+enum { STATUS_JSON, STATUS_ENGINE, STATUS_HELP };
+
+enum cs_parse parse_status_args(int argc, char **argv,
+				struct cs_status_opts *o,
+				char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		[STATUS_JSON] = { .name = "json" },
+		[STATUS_ENGINE] = { .name = "engine", .has_arg = true },
+		[STATUS_HELP] = { .name = "help", .short_name = 'h' },
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx;
+
+	memset(o, 0, sizeof(*o));
+	o->engine = CS_ENGINE_KERNEL;
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		if (idx == STATUS_JSON)
+			o->json = true;
+		else if (idx == STATUS_HELP)
+			return CS_PARSE_HELP;
+		else if (parse_engine(&sc, &o->engine))
+			return CS_PARSE_ERR;
+	}
+	return idx == CS_ARG_END ? CS_PARSE_OK : CS_PARSE_ERR;
+}
+
+enum { START_FOR = OPT_NEXT, START_OWNED, START_ENGINE };
+
+enum cs_parse parse_start_args(int argc, char **argv,
+			       struct cs_start_opts *o,
+			       char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		SETTING_OPTS,
+		[START_FOR] = { .name = "for", .has_arg = true },
+		[START_OWNED] = { .name = "owned" },
+		[START_ENGINE] = { .name = "engine", .has_arg = true },
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx, ret;
+
+	memset(o, 0, sizeof(*o));
+	cs_settings_init(&o->set);
+	/* A time limit is a setting that stays: a start without --for clears it. */
+	o->set.time_limit_ms = 0;
+	o->engine = CS_ENGINE_KERNEL;
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		switch (idx) {
+		case OPT_HELP:
+			return CS_PARSE_HELP;
+		case START_FOR:
+			ret = cs_arg_u32(&sc, idx, CS_FOR_MIN, CS_FOR_MAX,
+					 &o->for_s);
+			o->set.time_limit_ms = o->for_s * 1000;
+			break;
+		case START_OWNED:
+			o->set.owned = true;
+			ret = 0;
+			break;
+		case START_ENGINE:
+			ret = parse_engine(&sc, &o->engine);
+			break;
+		default:
+			ret = parse_setting(&sc, idx, &o->set);
+		}
+		if (ret)
+			return CS_PARSE_ERR;
+	}
+	return idx == CS_ARG_END ? CS_PARSE_OK : CS_PARSE_ERR;
+}
+
+enum cs_parse parse_stop_args(int argc, char **argv,
+			      char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		{ .name = "help", .short_name = 'h' },
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx;
+
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	idx = cs_argscan_next(&sc);
+	if (idx == 0)
+		return CS_PARSE_HELP;
+	return idx == CS_ARG_END ? CS_PARSE_OK : CS_PARSE_ERR;
+}
+
+enum cs_parse parse_set_args(int argc, char **argv, struct cs_set_opts *o,
+			     char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		SETTING_OPTS,
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx;
+
+	memset(o, 0, sizeof(*o));
+	cs_settings_init(&o->set);
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		if (idx == OPT_HELP)
+			return CS_PARSE_HELP;
+		if (parse_setting(&sc, idx, &o->set))
+			return CS_PARSE_ERR;
+	}
+	if (idx != CS_ARG_END)
+		return CS_PARSE_ERR;
+	if (!sc.seen) {
+		cs_arg_error(&sc, "nothing to set: give at least one option");
+		return CS_PARSE_ERR;
+	}
+	return CS_PARSE_OK;
+}
+
+enum { TOP_COUNT, TOP_ONCE, TOP_JSON, TOP_ENGINE, TOP_HELP };
+
+enum cs_parse parse_top_args(int argc, char **argv, struct cs_top_opts *o,
+			     char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		[TOP_COUNT] = { .name = "count", .short_name = 'n',
+				.has_arg = true },
+		[TOP_ONCE] = { .name = "once" },
+		[TOP_JSON] = { .name = "json" },
+		[TOP_ENGINE] = { .name = "engine", .has_arg = true },
+		[TOP_HELP] = { .name = "help", .short_name = 'h' },
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx, ret = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->engine = CS_ENGINE_KERNEL;
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		switch (idx) {
+		case TOP_COUNT:
+			ret = cs_arg_u32(&sc, idx, 1, CS_COUNT_MAX, &o->count);
+			break;
+		case TOP_ONCE:
+			o->once = true;
+			break;
+		case TOP_JSON:
+			o->json = true;
+			break;
+		case TOP_ENGINE:
+			ret = parse_engine(&sc, &o->engine);
+			break;
+		case TOP_HELP:
+			return CS_PARSE_HELP;
+		}
+		if (ret)
+			return CS_PARSE_ERR;
+	}
+	if (idx != CS_ARG_END)
+		return CS_PARSE_ERR;
+	if (o->once && o->count > 1) {
+		cs_arg_error(&sc, "--once and --count %u contradict each other",
+			     o->count);
+		return CS_PARSE_ERR;
+	}
+	if (o->once)
+		o->count = 1;
+	return CS_PARSE_OK;
+}
+
+enum {
+	SWEEP_BUSY, SWEEP_STEPS, SWEEP_CPUS, SWEEP_DURATION, SWEEP_WARMUP,
+	SWEEP_RUNS, SWEEP_PERIOD, SWEEP_LEVEL_TIMEOUT, SWEEP_TIME_LIMIT,
+	SWEEP_FORMAT, SWEEP_OUTPUT, SWEEP_ENGINE, SWEEP_HELP,
+};
+
+static void sweep_defaults(struct cs_sweep_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	cs_sweep_plan_busy(&o->plan, CS_SWEEP_DURATION_DEF, CS_SWEEP_WARMUP_DEF,
+			   CS_SWEEP_PERIOD_DEF);
+	o->format = CS_FMT_JSON;
+	o->engine = CS_ENGINE_KERNEL;
+}
+
+static int parse_sweep_opt(struct cs_argscan *sc, int idx,
+			   struct cs_sweep_opts *o)
+{
+	struct cs_sweep_plan *p = &o->plan;
+	uint32_t v = 0;
+	int ret;
+
+	switch (idx) {
+	case SWEEP_BUSY:
+		return cs_arg_u32_list(sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+				       p->levels, CS_SWEEP_LEVELS_MAX,
+				       &p->nlevels);
+	case SWEEP_STEPS:
+		p->kind = CS_SWEEP_CPUS;
+		p->nlevels = 0;		/* auto */
+		if (!strcmp(sc->val, "auto"))
+			return 0;
+		return cs_arg_u32_list(sc, idx, 1, CS_CPUS_MAX, p->levels,
+				       CS_SWEEP_LEVELS_MAX, &p->nlevels);
+	case SWEEP_CPUS:
+		if (check_cpus(sc))
+			return CS_ARG_ERR;
+		snprintf(p->cpus, sizeof(p->cpus), "%s", sc->val);
+		return 0;
+	case SWEEP_FORMAT:
+		if (cs_sweep_format_parse(sc->val, &o->format) < 0) {
+			cs_arg_error(sc, "--format: '%s' is not json, csv or jsonl",
+				     sc->val);
+			return CS_ARG_ERR;
+		}
+		o->format_given = true;
+		return 0;
+	case SWEEP_OUTPUT:
+		if (!*sc->val) {
+			cs_arg_error(sc, "-o: empty file name");
+			return CS_ARG_ERR;
+		}
+		o->output = sc->val;
+		return 0;
+	case SWEEP_ENGINE:
+		return parse_engine(sc, &o->engine);
+	case SWEEP_PERIOD:
+		return cs_arg_u32(sc, idx, CS_PERIOD_MIN, CS_PERIOD_MAX,
+				  &p->period_ms);
+	case SWEEP_RUNS:
+		return cs_arg_u32(sc, idx, 1, CS_SWEEP_RUNS_MAX, &p->runs);
+	}
+	/* The rest are seconds. */
+	switch (idx) {
+	case SWEEP_DURATION:
+		ret = cs_arg_u32(sc, idx, 1, CS_SWEEP_DURATION_MAX, &v);
+		p->duration_ms = v * 1000;
+		break;
+	case SWEEP_WARMUP:
+		ret = cs_arg_u32(sc, idx, 0, CS_SWEEP_WARMUP_MAX, &v);
+		p->warmup_ms = v * 1000;
+		break;
+	case SWEEP_LEVEL_TIMEOUT:
+		ret = cs_arg_u32(sc, idx, 1, CS_SWEEP_DURATION_MAX * 4, &v);
+		p->level_timeout_ms = v * 1000;
+		o->level_timeout_given = true;
+		break;
+	default:
+		ret = cs_arg_u32(sc, idx, 1, CS_SWEEP_LIMIT_MAX, &v);
+		p->time_limit_ms = v * 1000;
+		o->time_limit_given = true;
+	}
+	return ret;
+}
+
+/**
+ * parse_sweep_args() - options of cpustress sweep
+ *
+ * The time limit is only checked against the plan once the CPU-count
+ * steps are known (cmd_sweep.c); everything else is checked here.
+ */
+enum cs_parse parse_sweep_args(int argc, char **argv,
+			       struct cs_sweep_opts *o,
+			       char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		[SWEEP_BUSY] = { .name = "busy", .has_arg = true },
+		[SWEEP_STEPS] = { .name = "cpus-steps", .has_arg = true },
+		[SWEEP_CPUS] = { .name = "cpus", .has_arg = true },
+		[SWEEP_DURATION] = { .name = "duration", .has_arg = true },
+		[SWEEP_WARMUP] = { .name = "warmup", .has_arg = true },
+		[SWEEP_RUNS] = { .name = "runs", .has_arg = true },
+		[SWEEP_PERIOD] = { .name = "period", .has_arg = true },
+		[SWEEP_LEVEL_TIMEOUT] = { .name = "level-timeout",
+					  .has_arg = true },
+		[SWEEP_TIME_LIMIT] = { .name = "time-limit", .has_arg = true },
+		[SWEEP_FORMAT] = { .name = "format", .has_arg = true },
+		[SWEEP_OUTPUT] = { .name = "output", .short_name = 'o',
+				   .has_arg = true },
+		[SWEEP_ENGINE] = { .name = "engine", .has_arg = true },
+		[SWEEP_HELP] = { .name = "help", .short_name = 'h' },
+		{ }
+	};
+	struct cs_sweep_plan *p = &o->plan;
+	struct cs_argscan sc;
+	uint32_t held;
+	int idx;
+
+	sweep_defaults(o);
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		if (idx == SWEEP_HELP)
+			return CS_PARSE_HELP;
+		if (parse_sweep_opt(&sc, idx, o))
+			return CS_PARSE_ERR;
+	}
+	if (idx != CS_ARG_END)
+		return CS_PARSE_ERR;
+	if ((sc.seen >> SWEEP_BUSY & 1) && (sc.seen >> SWEEP_STEPS & 1)) {
+		cs_arg_error(&sc, "--busy and --cpus-steps are two kinds of sweep: give one");
+		return CS_PARSE_ERR;
+	}
+	held = p->warmup_ms + p->duration_ms;
+	if (!o->level_timeout_given)
+		p->level_timeout_ms = 2 * held + 10000;
+	if (p->level_timeout_ms <= held) {
+		cs_arg_error(&sc, "--level-timeout %u s is not longer than --warmup + --duration (%u s)",
+			     p->level_timeout_ms / 1000, held / 1000);
+		return CS_PARSE_ERR;
+	}
+	return CS_PARSE_OK;
+}
+
+/**
+ * cmd_parse_result() - report a parse_*_args() result the usual way
+ * @r: the result
+ * @cmd: the command's name
+ * @usage: its usage line
+ * @err: the parser's message
+ *
+ * Return: -1 to go on, else the exit code: 0 after --help (usage on
+ * stdout), EXIT_USAGE after an error (message and usage on stderr).
+ */
+int cmd_parse_result(enum cs_parse r, const char *cmd, const char *usage,
+		     const char *err)
+{
+	switch (r) {
+	case CS_PARSE_OK:
+		return -1;
+	case CS_PARSE_HELP:
+		fputs(usage, stdout);
+		return 0;
+	default:
+		fprintf(stderr, PROG_NAME " %s: %s\n%s", cmd, err, usage);
+		return EXIT_USAGE;
+	}
+}
+
+/* --- serve ----------------------------------------------------------- */
+
+const char serve_usage[] =
+	"usage: " PROG_NAME " serve [--listen ADDR:PORT] [--apikey-file FILE]"
+	" [--state-dir DIR]\n"
+	"         [--log-level error|warn|info|debug] [--engine kernel|user]"
+	" [--load]\n"
+	"         [--busy P] [--cpus LIST] [--max-connections N]"
+	" [--max-per-ip N]\n"
+	"         [--request-timeout S] [--keep N]\n"
+	"  environment: LISTENADDRESS (for --listen), PCD_LOGLEVEL (for"
+	" --log-level),\n"
+	"  STATE_DIRECTORY (for --state-dir)\n";
+
+int cs_log_level_parse(const char *s, enum cs_log_level *out)
+{
+	static const struct {
+		const char *name;
+		enum cs_log_level level;
+	} names[] = {
+		{ "error", CS_LOG_ERROR },
+		{ "warn", CS_LOG_WARN },
+		{ "warning", CS_LOG_WARN },
+		{ "info", CS_LOG_INFO },
+		{ "debug", CS_LOG_DEBUG },
+	};
+	size_t i;
+
+	for (i = 0; s && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcasecmp(s, names[i].name)) {
+			*out = names[i].level;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A host name: letters, digits, '-' and '.', as DNS allows. */
+static bool host_name_valid(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
+
+	return *s && !s[n] && s[0] != '-' && s[0] != '.';
+}
+
+int cs_listen_parse(const char *s, struct cs_listen *l, char *err,
+		    size_t errlen)
+{
+	unsigned char addr[16];
+	const char *colon, *port;
+	uint32_t v;
+	size_t n;
+
+	memset(l, 0, sizeof(*l));
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (!end || end[1] != ':') {
+			snprintf(err, errlen, "'%s' is not [IPV6ADDR]:PORT", s);
+			return -EINVAL;
+		}
+		n = (size_t)(end - s - 1);
+		if (n >= sizeof(l->host)) {
+			snprintf(err, errlen, "'%s': address too long", s);
+			return -EINVAL;
+		}
+		memcpy(l->host, s + 1, n);
+		l->host[n] = '\0';
+		if (inet_pton(AF_INET6, l->host, addr) != 1) {
+			snprintf(err, errlen, "'%s': '%s' is not an IPv6 address",
+				 s, l->host);
+			return -EINVAL;
+		}
+		l->v6 = true;
+		port = end + 2;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon) {
+			snprintf(err, errlen, "'%s' has no port: give HOST:PORT, [IPV6ADDR]:PORT or :PORT",
+				 s);
+			return -EINVAL;
+		}
+		if (memchr(s, ':', (size_t)(colon - s))) {
+			snprintf(err, errlen, "'%s': put an IPv6 address in brackets, as in [::1]:8080",
+				 s);
+			return -EINVAL;
+		}
+		n = (size_t)(colon - s);
+		if (n >= sizeof(l->host)) {
+			snprintf(err, errlen, "'%s': host too long", s);
+			return -EINVAL;
+		}
+		memcpy(l->host, s, n);
+		l->host[n] = '\0';
+		if (n && !host_name_valid(l->host)) {
+			snprintf(err, errlen, "'%s': '%s' is not an address or a host name",
+				 s, l->host);
+			return -EINVAL;
+		}
+		port = colon + 1;
+	}
+	if (cs_parse_u32(port, 0, 65535, &v)) {
+		snprintf(err, errlen, "'%s': the port '%s' is not a number in 0..65535",
+			 s, port);
+		return -EINVAL;
+	}
+	l->port = (uint16_t)v;
+	return 0;
+}
+
+/* $HOME, else the password database's home of this user, else "". */
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && *home)
+		return home;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir ? pw->pw_dir : "";
+}
+
+/* @path with a leading "~/" replaced by the home directory, into @out. */
+static int expand_home(struct cs_argscan *sc, const char *what,
+		       const char *path, char *out, size_t len)
+{
+	int n;
+
+	if (!strncmp(path, "~/", 2))
+		n = snprintf(out, len, "%s/%s", home_dir(), path + 2);
+	else
+		n = snprintf(out, len, "%s", path);
+	if (n < 0 || (size_t)n >= len) {
+		cs_arg_error(sc, "%s: path longer than %zu characters", what,
+			     len - 1);
+		return CS_ARG_ERR;
+	}
+	return 0;
+}
+
+enum {
+	SERVE_LISTEN, SERVE_APIKEY_FILE, SERVE_STATE_DIR, SERVE_LOG_LEVEL,
+	SERVE_ENGINE, SERVE_LOAD, SERVE_BUSY, SERVE_CPUS, SERVE_MAX_CONNS,
+	SERVE_MAX_PER_IP, SERVE_TIMEOUT, SERVE_KEEP, SERVE_HELP,
+};
+
+static int parse_serve_opt(struct cs_argscan *sc, int idx,
+			   struct cs_serve_opts *o)
+{
+	enum cs_log_level level;
+
+	switch (idx) {
+	case SERVE_LISTEN:
+		if (strlen(sc->val) >= sizeof(o->listen)) {
+			cs_arg_error(sc, "--listen: '%.40s...' is too long",
+				     sc->val);
+			return CS_ARG_ERR;
+		}
+		snprintf(o->listen, sizeof(o->listen), "%s", sc->val);
+		return 0;
+	case SERVE_APIKEY_FILE:
+		return expand_home(sc, "--apikey-file", sc->val,
+				   o->apikey_file, sizeof(o->apikey_file));
+	case SERVE_STATE_DIR:
+		return expand_home(sc, "--state-dir", sc->val, o->state_dir,
+				   sizeof(o->state_dir));
+	case SERVE_LOG_LEVEL:
+		if (cs_log_level_parse(sc->val, &level)) {
+			cs_arg_error(sc, "--log-level: '%s' is not error, warn, info or debug",
+				     sc->val);
+			return CS_ARG_ERR;
+		}
+		o->log_level = level;
+		return 0;
+	case SERVE_ENGINE:
+		return parse_engine(sc, &o->engine);
+	case SERVE_LOAD:
+		o->load = true;
+		return 0;
+	case SERVE_BUSY:
+		return cs_arg_u32(sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+				  &o->busy_pct);
+	case SERVE_CPUS:
+		o->cpus = sc->val;
+		return check_cpus(sc);
+	case SERVE_MAX_CONNS:
+		return cs_arg_u32(sc, idx, 1, 65536, &o->max_conns);
+	case SERVE_MAX_PER_IP:
+		return cs_arg_u32(sc, idx, 1, 65536, &o->max_per_ip);
+	case SERVE_TIMEOUT:
+		return cs_arg_u32(sc, idx, 1, 3600, &o->timeout_s);
+	case SERVE_KEEP:
+		return cs_arg_u32(sc, idx, 1, CS_SERVE_KEEP_MAX, &o->keep);
+	}
+	return CS_ARG_ERR;
+}
+
+/* What the command line left out, from the environment or the defaults. */
+static int serve_fallbacks(struct cs_argscan *sc, struct cs_serve_opts *o)
+{
+	const char *env, *from = "--listen";
+	char why[CS_ERR_MAX], first[PATH_MAX];
+	struct cs_listen l;
+	int n;
+
+	if (!(sc->seen >> SERVE_LISTEN & 1)) {
+		env = getenv("LISTENADDRESS");
+		from = env && *env ? "LISTENADDRESS" : "default";
+		snprintf(o->listen, sizeof(o->listen), "%s",
+			 env && *env ? env : CS_SERVE_LISTEN_DEFAULT);
+		if (env && strlen(env) >= sizeof(o->listen)) {
+			cs_arg_error(sc, "LISTENADDRESS: '%.40s...' is too long",
+				     env);
+			return CS_ARG_ERR;
+		}
+	}
+	if (cs_listen_parse(o->listen, &l, why, sizeof(why))) {
+		cs_arg_error(sc, "%s: %s", from, why);
+		return CS_ARG_ERR;
+	}
+	env = getenv("PCD_LOGLEVEL");
+	if (!(sc->seen >> SERVE_LOG_LEVEL & 1) && env && *env &&
+	    cs_log_level_parse(env, &o->log_level)) {
+		cs_arg_error(sc, "PCD_LOGLEVEL: '%s' is not error, warn, info or debug",
+			     env);
+		return CS_ARG_ERR;
+	}
+	if (!(sc->seen >> SERVE_APIKEY_FILE & 1) &&
+	    expand_home(sc, "--apikey-file", CS_SERVE_APIKEYS_DEFAULT,
+			o->apikey_file, sizeof(o->apikey_file)))
+		return CS_ARG_ERR;
+	if (sc->seen >> SERVE_STATE_DIR & 1)
+		return 0;
+	/* systemd's StateDirectory=: a colon-separated list, take the first. */
+	env = getenv("STATE_DIRECTORY");
+	if (env && *env) {
+		n = snprintf(first, sizeof(first), "%.*s",
+			     (int)strcspn(env, ":"), env);
+		if (n < 0 || (size_t)n >= sizeof(first)) {
+			cs_arg_error(sc, "STATE_DIRECTORY: path too long");
+			return CS_ARG_ERR;
+		}
+		return expand_home(sc, "STATE_DIRECTORY", first, o->state_dir,
+				   sizeof(o->state_dir));
+	}
+	return expand_home(sc, "--state-dir",
+			   getuid() == 0 ? "/var/lib/cpustress" :
+					   "~/.local/state/cpustress",
+			   o->state_dir, sizeof(o->state_dir));
+}
+
+enum cs_parse parse_serve_args(int argc, char **argv, struct cs_serve_opts *o,
+			       char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		[SERVE_LISTEN] = { .name = "listen", .has_arg = true },
+		[SERVE_APIKEY_FILE] = { .name = "apikey-file",
+					.has_arg = true },
+		[SERVE_STATE_DIR] = { .name = "state-dir", .has_arg = true },
+		[SERVE_LOG_LEVEL] = { .name = "log-level", .has_arg = true },
+		[SERVE_ENGINE] = { .name = "engine", .has_arg = true },
+		[SERVE_LOAD] = { .name = "load" },
+		[SERVE_BUSY] = { .name = "busy", .has_arg = true },
+		[SERVE_CPUS] = { .name = "cpus", .has_arg = true },
+		[SERVE_MAX_CONNS] = { .name = "max-connections",
+				      .has_arg = true },
+		[SERVE_MAX_PER_IP] = { .name = "max-per-ip", .has_arg = true },
+		[SERVE_TIMEOUT] = { .name = "request-timeout",
+				    .has_arg = true },
+		[SERVE_KEEP] = { .name = "keep", .has_arg = true },
+		[SERVE_HELP] = { .name = "help", .short_name = 'h' },
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx;
+
+	memset(o, 0, sizeof(*o));
+	o->log_level = CS_LOG_INFO;
+	o->engine = CS_ENGINE_KERNEL;
+	o->busy_pct = CS_BUSY_MAX;
+	o->cpus = "all";
+	o->max_conns = CS_SERVE_CONNS_DEFAULT;
+	o->max_per_ip = CS_SERVE_CONNS_PER_IP_DEFAULT;
+	o->timeout_s = CS_SERVE_TIMEOUT_DEFAULT;
+	o->keep = CS_SERVE_KEEP_DEFAULT;
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		if (idx == SERVE_HELP)
+			return CS_PARSE_HELP;
+		if (parse_serve_opt(&sc, idx, o))
+			return CS_PARSE_ERR;
+	}
+	if (idx != CS_ARG_END)
+		return CS_PARSE_ERR;
+	if (!o->load && (sc.seen & (1ULL << SERVE_BUSY | 1ULL << SERVE_CPUS))) {
+		cs_arg_error(&sc, "--busy and --cpus set the run of --load: add --load");
+		return CS_PARSE_ERR;
+	}
+	return serve_fallbacks(&sc, o) ? CS_PARSE_ERR : CS_PARSE_OK;
+}

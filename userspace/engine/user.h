@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The user-space engine's insides, shared by its two files:
+ *
+ *   engine/user.c          configuration, start/stop, time limit, status
+ *                          (the twin of kmod/main.c)
+ *   engine/user_sampler.c  samples and the measurement window (sampler.c)
+ *   engine/user_worker.c   the pinned worker threads (worker.c)
+ *
+ * Locking: ue->lock serialises every operation, the worker table and the
+ * sampler. Workers never take it: they read the configuration through
+ * ue->gen and atomics, and sleep on ue->wake_lock/ue->wake only.
+ */
+#ifndef CPUSTRESS_ENGINE_USER_H
+#define CPUSTRESS_ENGINE_USER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cpustress/duty.h>
+#include <cpustress/stats.h>
+#include <cpustress/workunit.h>
+
+#include "util/cpulist.h"
+#include "engine/engine.h"
+
+/* The module's limits (kmod/cpustress.h), which the engines share. */
+#define CS_PERIOD_MS_MIN	10
+#define CS_PERIOD_MS_MAX	10000
+#define CS_INTERVAL_MS_MIN	10
+#define CS_INTERVAL_MS_MAX	60000
+#define CS_TIME_LIMIT_MS_MAX	(7U * 24 * 3600 * 1000)
+#define CS_PERIOD_MS_DEFAULT	100
+#define CS_INTERVAL_MS_DEFAULT	1000
+#define CS_CACHELINE		64
+
+/* Single writer, lockless readers: relaxed atomics, the twin of
+ * WRITE_ONCE/READ_ONCE in the module. */
+#define cs_store(p, v)		__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define cs_load(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
+
+struct cs_uworker;
+
+/*
+ * Samples kept for next_sample(): from its first call on, every sample is
+ * delivered in order, as the kernel engine's netlink socket queues SAMPLE
+ * events; a reader this many samples behind starts losing the oldest.
+ */
+#define CS_SAMPLE_RING		16
+
+/**
+ * struct cs_usample - one sample as the sampler keeps it
+ * @ts_ns: end of the interval, monotonic
+ * @dt_ns: length of the interval
+ * @ops_per_sec: sum of the CPUs' rounded units per second
+ * @ncpus: CPUs listed in the sample
+ * @cpu: every possible CPU's rates; @listed if loaded during the interval
+ */
+struct cs_usample {
+	uint64_t ts_ns;
+	uint64_t dt_ns;
+	uint64_t ops_per_sec;
+	uint32_t ncpus;
+	struct cs_usample_cpu {
+		struct cs_cpu_rate rate;
+		enum cpustress_cpu_state state;
+		bool listed;
+	} *cpu;
+};
+
+/**
+ * struct cs_ucpu - one possible CPU: its worker and its counters
+ * @stats: counters since the engine opened. steal_ns and irqs are written
+ *	by the holder of ue->lock (from /proc, once per sample); every other
+ *	field only by the CPU's worker.
+ * @cpu: the CPU number
+ * @w: its worker, NULL when none runs (under ue->lock)
+ * @steal_raw: the CPU's /proc steal time at the last accounting (ue->lock)
+ * @irqs_raw: the CPU's /proc interrupt count at the last accounting
+ */
+struct cs_ucpu {
+	struct cs_cpu_stats stats;
+	unsigned int cpu;
+	struct cs_uworker *w;
+	uint64_t steal_raw;
+	uint64_t irqs_raw;
+} __attribute__((aligned(CS_CACHELINE)));
+
+/**
+ * struct cs_uengine - the user-space engine
+ * @pub: what callers hold
+ * @lock: serialises operations, see the file comment
+ * @busy_pct: configuration; busy_pct and period_ms are read by workers
+ * @period_ms: after an acquire load of @gen
+ * @interval_ms: sampling interval
+ * @time_limit_ms: length of a run, 0 = none
+ * @gen: bumped (release) on every change of busy_pct or period_ms
+ * @cpus_all: load every CPU of @online, else those of @cpus
+ * @cpus: the selected CPUs
+ * @online: CPUs this process may run on, read at each operation
+ * @nposs: possible CPUs, entries of @cpu
+ * @wu_kib: work-unit buffer size
+ * @wu_spins: spins per element
+ * @cpu: per-CPU state, each on its own cache lines
+ * @running: a run is on
+ * @owned: the run is owned: its end gives back @loan
+ * @loan: the settings an owned run found (as kmod/main.c's cs_loan)
+ * @run_id: +1 on every start
+ * @deadline_ns: when the time limit stops the run, 0 = none
+ * @wake_lock: protects nothing; the mutex of @wake
+ * @wake: workers sleep on it; broadcast on stop and reconfiguration
+ * @smp: the sampler and its newest samples, see engine/user_sampler.c
+ * @win_id: measurement window, 1 from open, +1 on every reset
+ * @win_start_ns: when it opened
+ * @win_base: per-CPU counters when it opened
+ */
+struct cs_uengine {
+	struct cs_engine pub;
+	pthread_mutex_t lock;
+	uint32_t busy_pct;
+	uint32_t period_ms;
+	uint32_t interval_ms;
+	uint32_t time_limit_ms;
+	uint32_t gen;
+	bool cpus_all;
+	uint64_t cpus[CS_MASK_WORDS(CS_CPUS_MAX)];
+	uint64_t online[CS_MASK_WORDS(CS_CPUS_MAX)];
+	unsigned int nposs;
+	uint32_t wu_kib;
+	uint32_t wu_spins;
+	struct cs_ucpu *cpu;
+	bool running;
+	bool owned;
+	struct {
+		bool held;
+		uint32_t busy_pct;
+		uint32_t period_ms;
+		uint32_t interval_ms;
+		uint32_t time_limit_ms;
+		bool cpus_all;
+		uint64_t cpus[CS_MASK_WORDS(CS_CPUS_MAX)];
+	} loan;
+	uint64_t run_id;
+	uint64_t deadline_ns;
+	pthread_mutex_t wake_lock;
+	pthread_cond_t wake;
+	struct {
+		pthread_t thread;
+		bool on;
+		bool quit;
+		bool listening;
+		pthread_cond_t kick;	/* new interval, limit, quit */
+		pthread_cond_t done;	/* a new sample */
+		uint64_t next_ns;
+		uint64_t prev_ts;
+		struct cs_cpu_stats *prev;
+		struct cs_cpu_stats *cur;
+		uint64_t seq;		/* newest sample, 0 = none yet */
+		uint64_t delivered;	/* newest handed to next_sample() */
+		struct cs_usample ring[CS_SAMPLE_RING];
+	} smp;
+	uint64_t win_id;
+	uint64_t win_start_ns;
+	struct cs_cpu_stats *win_base;
+};
+
+static inline uint64_t cs_elems_per_unit(const struct cs_uengine *ue)
+{
+	return (uint64_t)ue->wu_kib * CS_WU_ELEMS_PER_KIB;
+}
+
+static inline struct cs_uengine *cs_ue(struct cs_engine *e)
+{
+	return e->priv;
+}
+
+/* engine/user.c */
+int cs_cond_init_mono(pthread_cond_t *c);
+int cs_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t until);
+int cs_thread_create(pthread_t *t, const char *name, int cpu,
+		     void *(*fn)(void *), void *arg);
+__attribute__((format(printf, 3, 4)))
+int cs_uerr(struct cs_uengine *ue, int ret, const char *fmt, ...);
+void cs_online_read(struct cs_uengine *ue);
+enum cpustress_cpu_state cs_cpu_state(const struct cs_uengine *ue,
+				      unsigned int cpu);
+void cs_stop_locked(struct cs_uengine *ue);
+
+/* engine/user_sampler.c, the first three with ue->lock held */
+void cs_sys_account(struct cs_uengine *ue);
+int cs_sampler_start(struct cs_uengine *ue);
+const struct cs_usample *cs_sample_newest(const struct cs_uengine *ue);
+int cs_sampler_alloc(struct cs_uengine *ue);
+void cs_sampler_free(struct cs_uengine *ue);
+int cs_user_reset_stats(struct cs_engine *e);
+int cs_user_snapshot(struct cs_engine *e, struct cs_snapshot *snap);
+int cs_user_next_sample(struct cs_engine *e, int timeout_ms,
+			void (*cb)(const struct cs_sample *s, void *arg),
+			void *arg);
+
+/* engine/user_worker.c, all with ue->lock held */
+int cs_uworker_start(struct cs_uengine *ue, unsigned int cpu);
+void cs_uworker_stop(struct cs_uengine *ue, unsigned int cpu);
+void cs_uworkers_kick(struct cs_uengine *ue);
+
+#endif /* CPUSTRESS_ENGINE_USER_H */

@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * cpustress serve: the HTTP exporter (libmicrohttpd, jansson).
+ *
+ *   serve.c          main: options, state directory, socket, signals
+ *   serve/daemon.c   the server: engine, load tests, collector, daemon,
+ *                    connections and their deadline; start and stop
+ *   serve/handler.c  the request handler: routing, limits, answers
+ *   serve/http.c     request checks: API keys, bodies, IDs, error answers
+ *   serve/store.c    load-test results as files under the state directory
+ *   serve/loadtest.c POST /v1/loadtest: one sweep at a time, on its thread
+ *   serve/shared_engine.c  one engine shared by threads, a mutex around each call
+ *   serve/collect.c  the collector thread: the newest view of the engine
+ *   serve/render.c   /metrics, /v1/stats and /cpu-perf from a view
+ *   serve_page.c     GET /: the dashboard (generated from web/, see Makefile)
+ *
+ * Request threads never call the engine: they render the collector's
+ * newest view, so a slow engine or a running sweep never holds up a scrape.
+ */
+#ifndef CPUSTRESS_SERVE_H
+#define CPUSTRESS_SERVE_H
+
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "sweep/sweep.h"
+
+/* --- limits and defaults --------------------------------------------- */
+
+#define CS_SERVE_LISTEN_DEFAULT		"0.0.0.0:8080"
+#define CS_SERVE_APIKEYS_DEFAULT	"~/.pcd/apikeys"	/* ~ = $HOME */
+#define CS_SERVE_CONNS_DEFAULT		256	/* --max-connections */
+#define CS_SERVE_CONNS_PER_IP_DEFAULT	64	/* --max-per-ip */
+#define CS_SERVE_TIMEOUT_DEFAULT	10	/* s, --request-timeout */
+#define CS_SERVE_KEEP_DEFAULT		100	/* results kept, --keep */
+#define CS_SERVE_KEEP_MAX		10000
+#define CS_SERVE_THREADS		4	/* libmicrohttpd's thread pool */
+#define CS_SERVE_HEADER_MAX		8192	/* bytes of request line + headers: 431 */
+#define CS_SERVE_BODY_MAX		4096	/* bytes of a POST body: 413 */
+#define CS_SERVE_POLL_MS		500	/* collector period */
+#define CS_APIKEY_MIN			8	/* characters */
+#define CS_APIKEY_MAX			256
+#define CS_APIKEYS_MAX			64	/* keys in the file */
+#define CS_LOADTEST_LIMIT_S		120	/* a load test's whole time limit */
+#define CS_LOADTEST_ID_MAX		64
+
+/* --- logging: --log-level or PCD_LOGLEVEL ---------------------------- */
+
+enum cs_log_level {
+	CS_LOG_ERROR,
+	CS_LOG_WARN,
+	CS_LOG_INFO,
+	CS_LOG_DEBUG,
+};
+
+/* "error", "warn"/"warning", "info", "debug" (any case); -EINVAL otherwise. */
+int cs_log_level_parse(const char *s, enum cs_log_level *out);
+void cs_log_set_level(enum cs_log_level l);
+/* One line on stderr: "<ISO time> <level> <message>", if @l is enabled. */
+void cs_log(enum cs_log_level l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* --- options (cmd_args.c) -------------------------------------------- */
+
+/**
+ * struct cs_serve_opts - cpustress serve's options
+ * @listen: --listen, else $LISTENADDRESS, else CS_SERVE_LISTEN_DEFAULT:
+ *          "HOST:PORT", "[V6ADDR]:PORT" or ":PORT" (all addresses, v4+v6)
+ * @apikey_file: --apikey-file (CS_SERVE_APIKEYS_DEFAULT, ~ expanded)
+ * @state_dir: --state-dir, else $STATE_DIRECTORY (systemd), else
+ *             /var/lib/cpustress for root, ~/.local/state/cpustress others
+ * @log_level: --log-level, else $PCD_LOGLEVEL, else info
+ * @engine: --engine kernel|user
+ * @load: --load: start a run at @busy_pct on @cpus when serving begins
+ *        (stopped on exit; a load test pauses it and starts it again)
+ * @busy_pct: --busy (100)
+ * @cpus: --cpus (all)
+ * @max_conns: --max-connections
+ * @max_per_ip: --max-per-ip
+ * @timeout_s: --request-timeout: idle or trickling connections are closed
+ * @keep: --keep: results kept in the state directory, oldest removed
+ */
+struct cs_serve_opts {
+	char listen[128];
+	char apikey_file[PATH_MAX];
+	char state_dir[PATH_MAX];
+	enum cs_log_level log_level;
+	const char *engine;
+	bool load;
+	uint32_t busy_pct;
+	const char *cpus;
+	uint32_t max_conns;
+	uint32_t max_per_ip;
+	uint32_t timeout_s;
+	uint32_t keep;
+};
+
+/* --- serve/shared_engine.c ------------------------------------------------- */
+
+/**
+ * cs_engine_locked() - a handle on @inner whose every call holds @mu
+ * @inner: the engine (not owned: closing the handle leaves it open)
+ * @mu: the mutex all handles on @inner share
+ * @out: the new handle; its err is its own
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cs_engine_locked(struct cs_engine *inner, pthread_mutex_t *mu,
+		     struct cs_engine **out);
+
+/* --- serve/collect.c ------------------------------------------------- */
+
+#define CS_VIEW_CPUS_MAX	1024
+
+/**
+ * struct cs_view_cpu - one CPU as the exporter shows it
+ * @cpu: CPU number
+ * @state: offline, idle or running
+ * @rate: newest sample of the engine
+ * @units_total: work units since the module was loaded (user engine: since
+ *               serve started)
+ * @steal_ns, @wait_ns, @irqs, @busy_ns: monotonic totals since serve
+ *               started. The engine's own counters restart at every
+ *               statistics window (a sweep's RESET_STATS); the collector adds
+ *               their growth, so these never go down.
+ * @hist: unit-duration histogram (include/cpustress/hist.h buckets),
+ *        monotonic the same way
+ * @hist_count: sum of @hist
+ */
+struct cs_view_cpu {
+	uint32_t cpu;
+	enum cpustress_cpu_state state;
+	struct cs_cpu_rate rate;
+	uint64_t units_total;
+	uint64_t steal_ns;
+	uint64_t wait_ns;
+	uint64_t irqs;
+	uint64_t busy_ns;
+	uint64_t selfcheck_errors;
+	uint64_t hist[CS_HIST_BUCKETS];
+	uint64_t hist_count;
+};
+
+/**
+ * struct cs_view - what the engine looked like at the collector's last poll
+ * @seq: poll number, from 1; 0 = no poll has succeeded yet
+ * @time_ms: wall-clock time of the poll (Unix ms)
+ * @up: the last poll succeeded; if not, @err says why and the rest is the
+ *      last good poll's
+ * @err: the engine's message when !@up
+ * @engine: "kernel" or "user"
+ * @st: status
+ * @ncpus: entries in @cpu (online CPUs, ascending)
+ * @cpu: per CPU (CS_VIEW_CPUS_MAX entries)
+ */
+struct cs_view {
+	uint64_t seq;
+	int64_t time_ms;
+	bool up;
+	char err[CS_ERR_MAX];
+	char engine[16];
+	struct cs_status st;
+	uint32_t ncpus;
+	struct cs_view_cpu *cpu;
+};
+
+struct cs_collector;
+
+/*
+ * Start the collector thread polling @e (a cs_engine_locked() handle, which
+ * it owns from then on) every @poll_ms. The first poll is done before this
+ * returns, so a view is ready at once (its @up says how it went). On
+ * failure @e stays the caller's.
+ */
+int cs_collector_start(struct cs_engine *e, uint32_t poll_ms,
+		       struct cs_collector **out);
+void cs_collector_stop(struct cs_collector *c);
+/* Copy the newest view into @v (allocating v->cpu the first time). */
+int cs_collector_view(struct cs_collector *c, struct cs_view *v);
+void cs_view_free(struct cs_view *v);
+
+/* --- serve/render.c -------------------------------------------------- */
+
+/**
+ * struct cs_serve_info - what the renderers show beside the view
+ * @version: CS_VERSION
+ * @hostname: gethostname()
+ * @kernel: uname release
+ * @loadtest_running: a load test is in progress
+ * @loadtest_id: its ID, or the newest finished one's, or ""
+ * @loadtests_done: load tests finished since serve started, by outcome
+ * @loadtests_failed: ... of which did not complete
+ * @requests: HTTP requests answered, by class (index = status / 100)
+ */
+struct cs_serve_info {
+	const char *version;
+	char hostname[256];
+	char kernel[128];
+	bool loadtest_running;
+	char loadtest_id[CS_LOADTEST_ID_MAX];
+	uint64_t loadtests_done;
+	uint64_t loadtests_failed;
+	uint64_t requests[6];
+};
+
+/* The Prometheus text format 0.0.4 content type, exactly. */
+#define CS_METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+
+/*
+ * Each renderer returns a malloc'd NUL-terminated body in *@out (length in
+ * *@len), or -ENOMEM.
+ *
+ * /cpu-perf: the total ops/s of the newest sample, an integer, and "\n".
+ * /metrics: the families are listed in docs/metrics.md.
+ * /v1/stats: JSON, its fields are in docs/metrics.md too.
+ */
+int cs_render_cpu_perf(const struct cs_view *v, char **out, size_t *len);
+int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
+		      char **out, size_t *len);
+int cs_render_stats(const struct cs_view *v, const struct cs_serve_info *i,
+		    char **out, size_t *len);
+
+/* --- serve_page.c (generated) ---------------------------------------- */
+
+extern const unsigned char cs_page_html[];
+extern const size_t cs_page_html_len;
+
+/* --- the command ----------------------------------------------------- */
+
+int serve_main(int argc, char **argv);
+
+/* === internal API of serve.c, serve/http.c, serve/store.c and
+ * === serve/loadtest.c, and the serve part of cmd_args.c
+ * -------------------------------------------------------------------- */
+
+struct MHD_Connection;
+struct MHD_Daemon;
+struct MHD_Response;
+
+/* --- cmd_args.c: options --------------------------------------------- */
+
+extern const char serve_usage[];
+
+/**
+ * parse_serve_args() - options of cpustress serve, with their fallbacks
+ *
+ * Fills @o, reading $LISTENADDRESS, $PCD_LOGLEVEL, $STATE_DIRECTORY and
+ * $HOME for what the command line leaves out. A bad value, given or from
+ * the environment, is an error naming it.
+ */
+enum cs_parse parse_serve_args(int argc, char **argv, struct cs_serve_opts *o,
+			       char *err, size_t errlen);
+
+/**
+ * struct cs_listen - a listen address taken apart
+ * @host: the address without brackets; "" for every address (v4 and v6)
+ * @port: the port; 0 lets the kernel choose a free one
+ * @v6: the address was given in brackets
+ */
+struct cs_listen {
+	char host[128];
+	uint16_t port;
+	bool v6;
+};
+
+/**
+ * cs_listen_parse() - "HOST:PORT", "[V6ADDR]:PORT" or ":PORT"
+ *
+ * HOST is an IPv4 address or a host name; an IPv6 address must be in
+ * brackets. Return: 0, or -EINVAL with a sentence in @err naming @s.
+ */
+int cs_listen_parse(const char *s, struct cs_listen *l, char *err,
+		    size_t errlen);
+
+/* --- serve/http.c: API keys ------------------------------------------ */
+
+#define CS_APIKEYS_FILE_MAX	(64 * 1024)	/* bytes */
+
+/**
+ * struct cs_apikeys - the keys of an API key file
+ * @n: usable keys
+ * @len: length of each
+ * @key: the keys, NUL-terminated
+ */
+struct cs_apikeys {
+	uint32_t n;
+	size_t len[CS_APIKEYS_MAX];
+	char key[CS_APIKEYS_MAX][CS_APIKEY_MAX + 1];
+};
+
+/**
+ * cs_apikeys_load() - read an API key file
+ *
+ * One key per line, surrounding blanks trimmed; blank lines and lines
+ * starting with '#' are skipped. A key shorter than CS_APIKEY_MIN or
+ * longer than CS_APIKEY_MAX characters, and any key past the first
+ * CS_APIKEYS_MAX, is ignored with a warning naming its line.
+ * Return: 0 (@k->n may be 0), or a negative errno with a sentence in
+ * @err: -ENOENT (no file), -EFBIG (over CS_APIKEYS_FILE_MAX), others.
+ */
+int cs_apikeys_load(const char *path, struct cs_apikeys *k, char *err,
+		    size_t errlen);
+
+/**
+ * cs_ct_equal() - compare two strings in constant time
+ *
+ * Time depends only on the lengths: every byte of the longer string is
+ * looked at, whatever differs where.
+ */
+bool cs_ct_equal(const char *a, size_t alen, const char *b, size_t blen);
+
+enum cs_auth {
+	CS_AUTH_OK,
+	CS_AUTH_MISSING,	/* no apikey header: 401 */
+	CS_AUTH_WRONG,		/* no key matches: 403 */
+	CS_AUTH_NO_KEYS,	/* the file has no usable key: 403 */
+};
+
+/**
+ * cs_apikey_check() - whether @given (NULL: no header) is a key of @path
+ * @msg: the sentence for the client when the answer is not CS_AUTH_OK
+ *
+ * The file is read on every call, so keys added take effect at once.
+ */
+enum cs_auth cs_apikey_check(const char *path, const char *given, char *msg,
+			     size_t msglen);
+
+/* --- serve/http.c: load-test requests and IDs ------------------------ */
+
+#define CS_LOADTEST_LEVELS_MAX		20
+#define CS_LOADTEST_DURATION_MAX	30	/* s */
+#define CS_LOADTEST_DURATION_DEF	8
+#define CS_LOADTEST_WARMUP_MAX		10	/* s */
+#define CS_LOADTEST_WARMUP_DEF		1
+#define CS_LOADTEST_RUNS_MAX		5
+#define CS_LOADTEST_MARGIN_S		5	/* of the limit, for overheads */
+
+/* The plan of a POST /v1/loadtest without a body: 10..100 % step 10. */
+void cs_loadtest_plan_default(struct cs_sweep_plan *p);
+
+/**
+ * cs_loadtest_plan_parse() - the body of POST /v1/loadtest
+ * @body: the body (not NUL-terminated); empty for the default plan
+ * @len: its length
+ * @p: the plan: the default with the body's fields applied
+ *
+ * A JSON object with optional "busy", "duration", "warmup", "runs" and
+ * "cpus". Return: 0, or -EINVAL with a sentence naming the field in @err.
+ */
+int cs_loadtest_plan_parse(const char *body, size_t len,
+			   struct cs_sweep_plan *p, char *err, size_t errlen);
+
+/* [A-Za-z0-9-]{1,63}: what /v1/loadtests/ID accepts at all. */
+bool cs_loadtest_id_valid(const char *id);
+
+/* --- serve/http.c: the listening socket ----------------------------- */
+
+/**
+ * cs_listen_open() - a listening socket for the address @spec
+ * @spec: as cs_listen_parse() takes it; ":PORT" listens on every address,
+ *	IPv6 and IPv4 (one dual-stack socket; IPv4 alone without IPv6)
+ * @desc: the address actually bound, "127.0.0.1:8080" or "[::1]:8080"
+ *	(port 0 asks the kernel for a free port: @desc names it)
+ *
+ * Return: the socket (non-blocking, close-on-exec), or a negative errno
+ * with a sentence in @err naming @spec and the cause.
+ */
+int cs_listen_open(const char *spec, char *desc, size_t desclen, char *err,
+		   size_t errlen);
+
+/* --- serve/http.c: answers ------------------------------------------- */
+
+/* {"error": @msg} as a malloc'd string, or NULL. */
+char *cs_json_error(const char *msg, const char *id);
+
+/*
+ * A response holding a copy of @body, with Content-Type @ctype and
+ * Cache-Control: no-store; NULL when out of memory.
+ */
+struct MHD_Response *cs_http_response(const void *body, size_t len,
+				      const char *ctype);
+
+/* --- serve/store.c --------------------------------------------------- */
+
+#define CS_STORE_LIST_MAX	500		/* entries in /v1/loadtests */
+#define CS_STORE_SUMMARY_MAX	(4u << 20)	/* bytes of a file listed */
+#define CS_STORE_ID_LEN		19		/* YYYYMMDD-HHMMSS-NNN */
+
+/**
+ * struct cs_store - load-test results under the state directory
+ * @dir: <state dir>/loadtests
+ * @keep: results kept
+ * @mu: guards the rest
+ * @last: the second of the newest ID made ("YYYYMMDD-HHMMSS")
+ * @seq: its sequence number
+ */
+struct cs_store {
+	char dir[PATH_MAX];
+	uint32_t keep;
+	pthread_mutex_t mu;
+	char last[16];
+	uint32_t seq;
+};
+
+/*
+ * Create @state_dir (0700) and its loadtests/ if missing. Return: 0, or a
+ * negative errno with a sentence naming the path in @err.
+ */
+int cs_store_open(struct cs_store *st, const char *state_dir, uint32_t keep,
+		  char *err, size_t errlen);
+void cs_store_close(struct cs_store *st);
+
+/* Whether @name is "<ID>.json" with an ID as cs_store_new_id() makes. */
+bool cs_store_is_result(const char *name);
+
+/*
+ * A new ID for time @now (UTC), after every ID made before and every
+ * result file present: YYYYMMDD-HHMMSS-NNN. -EAGAIN when 1000 were made
+ * in that second.
+ */
+int cs_store_new_id(struct cs_store *st, int64_t now, char *id, size_t len);
+
+/* Save @s as the result @id, atomically. */
+int cs_store_save(struct cs_store *st, const char *id, const struct cs_sweep *s,
+		  char *err, size_t errlen);
+
+/* Before the sweep @s starts: cs_sweep_save_first() of the result @id. */
+int cs_store_save_first(struct cs_store *st, const char *id,
+			const struct cs_sweep *s, char *err, size_t errlen);
+
+/* Remove the oldest results beyond @st->keep; returns how many went. */
+int cs_store_prune(struct cs_store *st);
+
+/*
+ * The result @id as stored (malloc'd in *@buf). Return: 0, -ENOENT (no
+ * such result), or another negative errno.
+ */
+int cs_store_read(struct cs_store *st, const char *id, char **buf,
+		  size_t *len);
+
+/*
+ * /v1/loadtests: a JSON array, newest first, of each result's id,
+ * timestamp, status, numCores, maxUnits and engine (malloc'd in *@out).
+ * Files that cannot be read are skipped with a warning.
+ */
+int cs_store_list(struct cs_store *st, char **out, size_t *len);
+
+/* --- serve/loadtest.c ------------------------------------------------ */
+
+struct cs_lt;
+struct cs_lt_job;
+
+/**
+ * struct cs_lt_cfg - what the load-test manager works with
+ * @e: its own engine handle (a cs_engine_locked() one; not owned)
+ * @store: where results go
+ * @load: keep a run going between load tests (--load)
+ * @busy_pct: its busy %
+ * @cpus: its CPUs ("all" or a cpulist)
+ * @dry_run: every load test is set up, saved and answered as usual but
+ *	stopped before it loads a CPU (status interrupted): for the HTTP
+ *	fuzzer, whose requests must stay cheap
+ */
+struct cs_lt_cfg {
+	struct cs_engine *e;
+	struct cs_store *store;
+	bool load;
+	uint32_t busy_pct;
+	const char *cpus;
+	bool dry_run;
+};
+
+/* Set up, and start the --load run if asked. */
+int cs_lt_init(const struct cs_lt_cfg *cfg, struct cs_lt **out, char *err,
+	       size_t errlen);
+
+/*
+ * Refusals of cs_lt_start(), as HTTP statuses: the plan (400), a load
+ * test or another run in progress (409), shutting down (503), the engine
+ * or the store failing (500).
+ */
+
+/**
+ * cs_lt_start() - start a load test on its own thread
+ * @plan: the plan, checked by cs_loadtest_plan_parse()
+ * @job: a reference on the new load test, for cs_lt_wait() and cs_lt_put()
+ * @id: its ID; on a 409 for a load test in progress, that one's ID
+ * @err: why not
+ *
+ * Return: 0 (the result file exists already, status running), or the HTTP
+ * status of the refusal with a sentence in @err.
+ */
+unsigned int cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
+			 struct cs_lt_job **job, char *id, size_t idlen,
+			 char *err, size_t errlen);
+
+/**
+ * cs_lt_wait() - wait for @j to end without blocking the caller
+ * @suspend: called, under the manager's lock, when @j is still running
+ * @resume: called, under the same lock, when it ends
+ * @arg: for both
+ *
+ * Return: 1 when @j has ended already (nothing was called), 0 when
+ * @suspend was called, -ENOMEM.
+ */
+int cs_lt_wait(struct cs_lt_job *j, void (*suspend)(void *arg),
+	       void (*resume)(void *arg), void *arg);
+
+/*
+ * The answer of an ended load test: 200 and its result when it completed,
+ * 500 and the same JSON (with "error") when not. *@body stays valid while
+ * the caller holds its reference. Return: 0, or -EAGAIN if not ended.
+ */
+int cs_lt_result(struct cs_lt_job *j, unsigned int *status,
+		 const char **body, size_t *len);
+const char *cs_lt_job_id(const struct cs_lt_job *j);
+void cs_lt_put(struct cs_lt_job *j);
+
+/* The loadtest_* fields of @i. */
+void cs_lt_info(struct cs_lt *lt, struct cs_serve_info *i);
+
+/*
+ * Refuse new load tests, stop the one running (it saves what it measured,
+ * status interrupted, and wakes its waiters) and wait for it.
+ */
+void cs_lt_shutdown(struct cs_lt *lt);
+
+/* After cs_lt_shutdown(): stop the --load run and free @lt. */
+void cs_lt_free(struct cs_lt *lt);
+
+/* --- serve/daemon.c and serve/handler.c: the server ------------------ */
+
+/**
+ * struct cs_srv_conn - one connection, for the request deadline
+ * @deadline_ms: when the request being received must be in (monotonic);
+ *	0 while none is being received
+ * @closed: shut down by cs_srv_reap() for missing it
+ * @fd: its socket
+ * @peer: the client's address, for the log
+ */
+struct cs_srv_conn {
+	struct cs_srv_conn *prev, *next;
+	uint64_t deadline_ms;
+	bool closed;
+	int fd;
+	char peer[INET6_ADDRSTRLEN + 8];
+};
+
+/**
+ * struct cs_srv - the server
+ * @o: its options (the caller's, before cs_srv_start())
+ * @store: the result store (opened by the caller)
+ * @dry_run: load tests measure nothing (struct cs_lt_cfg)
+ * @info: host fields and request counters, for the renderers
+ * @col: the collector
+ * @lt: the load-test manager
+ * @d: the libmicrohttpd daemon
+ * @fd: its listening socket, -1 for none
+ * @e: the engine; @e_col and @e_lt are locked handles on it, by @engine_mu
+ * @view_key: each request thread's view buffer
+ * @conns_mu: guards @conns and the deadlines
+ * @conns: the open connections
+ * @waiting: load-test answers not sent yet
+ */
+struct cs_srv {
+	struct cs_serve_opts o;
+	struct cs_store store;
+	bool dry_run;
+	struct cs_serve_info info;
+	struct cs_collector *col;
+	struct cs_lt *lt;
+	struct MHD_Daemon *d;
+	int fd;
+	struct cs_engine *e, *e_col, *e_lt;
+	pthread_mutex_t engine_mu;
+	pthread_key_t view_key;
+	pthread_mutex_t conns_mu;
+	struct cs_srv_conn *conns;
+	unsigned int waiting;
+};
+
+/**
+ * cs_srv_start() - start the load-test manager, the collector and the daemon
+ * @srv: zeroed, then @o, @store and @dry_run set
+ * @e: the engine, the server's from then on (closed by cs_srv_stop())
+ * @fd: the listening socket, the server's from then on; -1 for none:
+ *	the only connections are then those given to MHD_add_connection()
+ *
+ * Return: 0, or -1 with the reason logged and everything undone.
+ */
+int cs_srv_start(struct cs_srv *srv, struct cs_engine *e, int fd);
+
+/*
+ * Stop taking connections, stop the load test running (its waiting
+ * request is answered), then stop every thread and free the rest; @srv
+ * stays the caller's.
+ */
+void cs_srv_stop(struct cs_srv *srv);
+
+/* Close every connection whose request is late (a --request-timeout). */
+void cs_srv_reap(struct cs_srv *srv);
+
+/* Arm (@on) or clear the request deadline of @k (NULL: nothing). */
+void cs_srv_set_deadline(struct cs_srv *srv, struct cs_srv_conn *k, bool on);
+
+#ifdef MHD_VERSION	/* <microhttpd.h> included */
+/* libmicrohttpd's access handler and its request-completed callback. */
+enum MHD_Result cs_srv_handler(void *cls, struct MHD_Connection *c,
+			       const char *url, const char *method,
+			       const char *version, const char *upload_data,
+			       size_t *upload_size, void **con_cls);
+void cs_srv_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		     enum MHD_RequestTerminationCode toe);
+#endif
+
+#endif /* CPUSTRESS_SERVE_H */

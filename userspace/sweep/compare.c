@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Sweep results side by side. Pure: the caller reads the files and prints
+ * the messages; here the curves are lined up level by level, compared
+ * with the first file, priced, and printed as a table or CSV.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sweep/compare.h"
+
+/* Values this close (relative) rank equal: they differ by rounding only. */
+#define PRICE_TIE_REL	1e-9
+
+/* One table cell: a label and a suffix (" diff%"), or a number. */
+#define CELL_MAX	(CS_COMPARE_LABEL_MAX + 16)
+
+const char cs_compare_csv_header[] =
+	"section,level,label,units,diff_units,diff_pct,cost_usd_per_hour,"
+	"units_per_dollar_hour,rank";
+
+/* "busy" or "CPU-count", before "sweep". */
+static const char *kind_text(enum cs_sweep_kind kind)
+{
+	return kind == CS_SWEEP_CPUS ? "CPU-count" : "busy";
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * Host names label the files; a host measured twice is told apart by the
+ * file name, or by the path when the file names are the same too.
+ */
+static void make_labels(struct cs_compare *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nfiles; i++) {
+		struct cs_compare_file *fi = &c->file[i];
+		bool shared_host = false, shared_base = false;
+
+		for (j = 0; j < c->nfiles; j++) {
+			const struct cs_compare_file *fj = &c->file[j];
+
+			if (j == i || strcmp(fi->sweep->hostname,
+					     fj->sweep->hostname))
+				continue;
+			shared_host = true;
+			if (!strcmp(base_name(fi->path), base_name(fj->path)))
+				shared_base = true;
+		}
+		if (!shared_host)
+			snprintf(fi->label, sizeof(fi->label), "%s",
+				 fi->sweep->hostname);
+		else
+			snprintf(fi->label, sizeof(fi->label), "%s (%s)",
+				 fi->sweep->hostname,
+				 shared_base ? fi->path : base_name(fi->path));
+	}
+}
+
+/* Refuse files whose numbers do not measure the same thing as file 0's. */
+static int check_comparable(const struct cs_compare *c, char *err,
+			    size_t errlen)
+{
+	const struct cs_compare_file *a = &c->file[0];
+	size_t i;
+
+	for (i = 1; i < c->nfiles; i++) {
+		const struct cs_compare_file *b = &c->file[i];
+
+		if (b->sweep->wu_kib != c->wu_kib ||
+		    b->sweep->wu_spins != c->wu_spins) {
+			snprintf(err, errlen, "%s and %s were measured with different work units (wu_kib %u, wu_spins %u vs wu_kib %u, wu_spins %u): their units are not comparable",
+				 a->path, b->path, c->wu_kib, c->wu_spins,
+				 b->sweep->wu_kib, b->sweep->wu_spins);
+			return -EINVAL;
+		}
+		if (b->sweep->plan.kind != c->kind) {
+			snprintf(err, errlen, "%s is a %s sweep and %s a %s sweep: busy %% and CPU-count levels are not comparable",
+				 a->path, kind_text(c->kind), b->path,
+				 kind_text(b->sweep->plan.kind));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every level any file has a good run at, ascending, one row each. */
+static int make_rows(struct cs_compare *c)
+{
+	uint32_t levels[CS_COMPARE_FILES_MAX * CS_SWEEP_LEVELS_MAX];
+	size_t i, n = 0;
+	uint32_t li;
+
+	for (i = 0; i < c->nfiles; i++) {
+		const struct cs_sweep *s = c->file[i].sweep;
+
+		for (li = 0; li < s->plan.nlevels && li < CS_SWEEP_LEVELS_MAX; li++)
+			if (s->levels[li].runs_ok)
+				levels[n++] = s->levels[li].level;
+	}
+	qsort(levels, n, sizeof(levels[0]), cmp_u32);
+	c->nrows = 0;
+	c->rows = calloc(n ? n : 1, sizeof(*c->rows));
+	if (!c->rows)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (!c->nrows || levels[i] != c->rows[c->nrows - 1].level)
+			c->rows[c->nrows++].level = levels[i];
+	return 0;
+}
+
+static struct cs_compare_row *find_row(struct cs_compare *c, uint32_t level)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrows; i++)
+		if (c->rows[i].level == level)
+			return &c->rows[i];
+	return NULL;
+}
+
+/* Every file's difference to the baseline, where both have a value. */
+static void fill_diffs(struct cs_compare_row *row, size_t nfiles)
+{
+	size_t i;
+
+	for (i = 1; i < nfiles; i++) {
+		row->have_diff[i] = row->have[0] && row->have[i];
+		if (!row->have_diff[i])
+			continue;
+		row->diff_units[i] = (int64_t)row->units[i] -
+				     (int64_t)row->units[0];
+		row->diff_pct[i] = row->units[0] ?
+				   100.0 * (double)row->diff_units[i] /
+				   (double)row->units[0] : NAN;
+	}
+}
+
+/* Each file's workUnits into its level's row, and its best into max. */
+static void fill_units(struct cs_compare *c)
+{
+	struct cs_compare_row *row;
+	size_t i, r;
+	uint32_t li;
+
+	for (i = 0; i < c->nfiles; i++) {
+		const struct cs_sweep *s = c->file[i].sweep;
+
+		for (li = 0; li < s->plan.nlevels && li < CS_SWEEP_LEVELS_MAX; li++) {
+			const struct cs_sweep_level *l = &s->levels[li];
+
+			row = l->runs_ok ? find_row(c, l->level) : NULL;
+			if (!row)
+				continue;
+			row->have[i] = true;
+			row->units[i] = l->work_units;
+			if (!c->max.have[i] || l->work_units > c->max.units[i])
+				c->max.units[i] = l->work_units;
+			c->max.have[i] = true;
+		}
+	}
+	for (r = 0; r < c->nrows; r++)
+		fill_diffs(&c->rows[r], c->nfiles);
+	fill_diffs(&c->max, c->nfiles);
+}
+
+int cs_compare_build(struct cs_compare *c, const struct cs_sweep *sweeps,
+		     const char *const *paths, size_t n, char *err,
+		     size_t errlen)
+{
+	size_t i;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	if (!n || n > CS_COMPARE_FILES_MAX) {
+		snprintf(err, errlen, "%zu files: compare takes 1 to %d",
+			 n, CS_COMPARE_FILES_MAX);
+		return -EINVAL;
+	}
+	c->nfiles = n;
+	c->kind = sweeps[0].plan.kind;
+	c->wu_kib = sweeps[0].wu_kib;
+	c->wu_spins = sweeps[0].wu_spins;
+	for (i = 0; i < n; i++) {
+		c->file[i].sweep = &sweeps[i];
+		c->file[i].path = paths[i];
+	}
+	ret = check_comparable(c, err, errlen);
+	if (ret)
+		return ret;
+	make_labels(c);
+	ret = make_rows(c);
+	if (ret) {
+		snprintf(err, errlen, "out of memory");
+		return ret;
+	}
+	fill_units(c);
+	return 0;
+}
+
+void cs_compare_free(struct cs_compare *c)
+{
+	free(c->rows);
+	c->rows = NULL;
+	c->nrows = 0;
+}
+
+/* Whether @name is @f's label, host name, path or file name (.json or not). */
+static bool names_file(const struct cs_compare_file *f, const char *name)
+{
+	const char *base = base_name(f->path);
+	size_t len = strlen(base);
+	static const char ext[] = ".json";
+
+	if (!strcmp(name, f->label) || !strcmp(name, f->sweep->hostname) ||
+	    !strcmp(name, f->path) || !strcmp(name, base))
+		return true;
+	return len > strlen(ext) && !strcmp(base + len - strlen(ext), ext) &&
+	       strlen(name) == len - strlen(ext) &&
+	       !strncmp(name, base, len - strlen(ext));
+}
+
+int cs_compare_set_cost(struct cs_compare *c, const char *name,
+			double usd_per_hour, char *err, size_t errlen)
+{
+	char labels[CELL_MAX] = "";
+	size_t i, matched = 0, len;
+
+	for (i = 0; i < c->nfiles; i++) {
+		struct cs_compare_file *f = &c->file[i];
+
+		if (!names_file(f, name))
+			continue;
+		if (f->cost_name && strcmp(f->cost_name, name)) {
+			snprintf(err, errlen, "'%s' and '%s' both name %s: give each file one price",
+				 f->cost_name, name, f->label);
+			return -EEXIST;
+		}
+		f->cost = usd_per_hour;
+		f->cost_name = name;
+		matched++;
+	}
+	if (matched)
+		return 0;
+	for (i = 0; i < c->nfiles; i++) {
+		len = strlen(labels);
+		snprintf(labels + len, sizeof(labels) - len, "%s%s",
+			 i ? ", " : "", c->file[i].label);
+	}
+	snprintf(err, errlen, "'%s' names no file: give a label (%s), a host name, a path or a file name",
+		 name, labels);
+	return -ENOENT;
+}
+
+static bool same_value(double a, double b)
+{
+	return fabs(a - b) <= PRICE_TIE_REL * fmax(fabs(a), fabs(b));
+}
+
+size_t cs_compare_price(const struct cs_compare *c,
+			struct cs_compare_price *out)
+{
+	struct cs_compare_price p;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < c->nfiles; i++) {
+		if (c->file[i].cost <= 0)
+			continue;
+		p.file = i;
+		p.value = c->max.have[i] ?
+			  (double)c->max.units[i] / c->file[i].cost : 0;
+		/* Insertion sort, best first: stable, and n is at most 16. */
+		j = n++;
+		while (j && out[j - 1].value < p.value &&
+		       !same_value(out[j - 1].value, p.value)) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = p;
+	}
+	for (i = 0; i < n; i++) {
+		out[i].rank = i && same_value(out[i].value, out[i - 1].value) ?
+			      out[i - 1].rank : (unsigned int)i + 1;
+		out[i].rel_pct = out[0].value > 0 ?
+				 100.0 * out[i].value / out[0].value : NAN;
+	}
+	return n;
+}
+
+/* --- the table ------------------------------------------------------- */
+
+/*
+ * A grid printed in aligned columns: @cell writes the text of row @r
+ * (0 is the header) and column @col. Columns in @left are left-aligned.
+ */
+typedef void (*cell_fn)(const struct cs_compare *c, const void *ctx,
+			size_t r, size_t col, char *buf);
+
+static void print_grid(FILE *f, const struct cs_compare *c, const void *ctx,
+		       size_t nrows, size_t ncols, cell_fn cell,
+		       uint64_t left)
+{
+	int width[1 + 3 * CS_COMPARE_FILES_MAX] = { 0 }, len;
+	char buf[CELL_MAX];
+	size_t r, col;
+
+	for (r = 0; r <= nrows; r++) {
+		for (col = 0; col < ncols; col++) {
+			cell(c, ctx, r, col, buf);
+			len = (int)strlen(buf);
+			if (len > width[col])
+				width[col] = len;
+		}
+	}
+	for (r = 0; r <= nrows; r++) {
+		for (col = 0; col < ncols; col++) {
+			cell(c, ctx, r, col, buf);
+			fprintf(f, "%s%*s", col ? "  " : "",
+				left & (1ULL << col) ? -width[col] : width[col],
+				buf);
+		}
+		fputc('\n', f);
+	}
+}
+
+/*
+ * Curve table: the level, each file's units, then for each file after the
+ * baseline its difference in units and in %. Row nrows + 1 is maxUnits.
+ */
+static void curve_cell(const struct cs_compare *c, const void *ctx, size_t r,
+		       size_t col, char *buf)
+{
+	const struct cs_compare_row *row = r > c->nrows ? &c->max :
+					   r ? &c->rows[r - 1] : NULL;
+	bool diff = col > c->nfiles, pct = false;
+	size_t i = 0;
+
+	(void)ctx;
+	if (diff) {
+		i = 1 + (col - c->nfiles - 1) / 2;
+		pct = !((col - c->nfiles) % 2);
+	} else if (col) {
+		i = col - 1;
+	}
+	if (!col && !row)
+		snprintf(buf, CELL_MAX, "%s",
+			 c->kind == CS_SWEEP_CPUS ? "cpus" : "busy%");
+	else if (!col && row == &c->max)
+		snprintf(buf, CELL_MAX, "max");
+	else if (!col)
+		snprintf(buf, CELL_MAX, "%u", row->level);
+	else if (!row)
+		snprintf(buf, CELL_MAX, "%s%s", c->file[i].label,
+			 !diff ? "" : pct ? " diff%" : " diff");
+	else if (!diff && row->have[i])
+		snprintf(buf, CELL_MAX, "%llu",
+			 (unsigned long long)row->units[i]);
+	else if (diff && row->have_diff[i] && !pct)
+		snprintf(buf, CELL_MAX, "%+lld", (long long)row->diff_units[i]);
+	else if (diff && row->have_diff[i] && isfinite(row->diff_pct[i]))
+		snprintf(buf, CELL_MAX, "%+.1f%%", row->diff_pct[i]);
+	else
+		snprintf(buf, CELL_MAX, "-");
+}
+
+enum {
+	PRICE_RANK, PRICE_LABEL, PRICE_COST, PRICE_MAX, PRICE_VALUE,
+	PRICE_REL, PRICE_COLS
+};
+
+static void price_cell(const struct cs_compare *c, const void *ctx, size_t r,
+		       size_t col, char *buf)
+{
+	static const char *const head[PRICE_COLS] = {
+		"rank", "host", "USD/hour", "maxUnits", "units/s per $/h",
+		"vs best",
+	};
+	const struct cs_compare_price *p = (const struct cs_compare_price *)ctx;
+	const struct cs_compare_file *f;
+
+	if (!r) {
+		snprintf(buf, CELL_MAX, "%s", head[col]);
+		return;
+	}
+	p += r - 1;
+	f = &c->file[p->file];
+	switch (col) {
+	case PRICE_RANK:
+		snprintf(buf, CELL_MAX, "%u", p->rank);
+		break;
+	case PRICE_LABEL:
+		snprintf(buf, CELL_MAX, "%s", f->label);
+		break;
+	case PRICE_COST:
+		snprintf(buf, CELL_MAX, "%g", f->cost);
+		break;
+	case PRICE_MAX:
+		snprintf(buf, CELL_MAX, "%llu",
+			 (unsigned long long)c->max.units[p->file]);
+		break;
+	case PRICE_VALUE:
+		snprintf(buf, CELL_MAX, "%.1f", p->value);
+		break;
+	default:
+		if (isfinite(p->rel_pct))
+			snprintf(buf, CELL_MAX, "%.1f%%", p->rel_pct);
+		else
+			snprintf(buf, CELL_MAX, "-");
+	}
+}
+
+static void print_files(FILE *f, const struct cs_compare *c)
+{
+	size_t i;
+
+	fprintf(f, "files (work unit %u KiB x %u spins, %s sweeps):\n",
+		c->wu_kib, c->wu_spins, kind_text(c->kind));
+	for (i = 0; i < c->nfiles; i++) {
+		const struct cs_sweep *s = c->file[i].sweep;
+
+		fprintf(f, "  %s  %s: %u CPUs, %s, kernel %s, %s engine, %s\n",
+			c->file[i].label, c->file[i].path, s->num_cores,
+			s->cpu_model[0] ? s->cpu_model : "CPU model unknown",
+			s->kernel, s->engine, cs_sweep_status_name(s->status));
+	}
+}
+
+static void print_price(FILE *f, const struct cs_compare *c)
+{
+	struct cs_compare_price p[CS_COMPARE_FILES_MAX];
+	size_t n = cs_compare_price(c, p), i, unpriced = 0;
+
+	if (!n)
+		return;
+	fprintf(f, "\nprice-performance: maxUnits per USD per hour, best first\n");
+	print_grid(f, c, p, n, PRICE_COLS, price_cell, 1ULL << PRICE_LABEL);
+	for (i = 0; i < c->nfiles; i++) {
+		if (c->file[i].cost > 0)
+			continue;
+		fprintf(f, "%s%s", unpriced++ ? ", " : "no price given: ",
+			c->file[i].label);
+	}
+	if (unpriced)
+		fputc('\n', f);
+}
+
+void cs_compare_print_table(FILE *f, const struct cs_compare *c)
+{
+	print_files(f, c);
+	fprintf(f, "\nwork units per second (median over the runs, all loaded CPUs)");
+	if (c->nfiles > 1)
+		fprintf(f, "; differences against %s", c->file[0].label);
+	fprintf(f, "\n");
+	print_grid(f, c, NULL, c->nrows + 1, 1 + c->nfiles + 2 * (c->nfiles - 1),
+		   curve_cell, 0);
+	print_price(f, c);
+}
+
+/* --- CSV ------------------------------------------------------------- */
+
+/* section,level,label,units,diff_units,diff_pct of file @i in @row. */
+static void csv_units(FILE *f, const struct cs_compare *c,
+		      const struct cs_compare_row *row, size_t i)
+{
+	fprintf(f, "%s,", row == &c->max ? "max" : "curve");
+	if (row != &c->max)
+		fprintf(f, "%u", row->level);
+	fputc(',', f);
+	cs_csv_field(f, c->file[i].label);
+	fputc(',', f);
+	if (row->have[i])
+		fprintf(f, "%llu", (unsigned long long)row->units[i]);
+	fputc(',', f);
+	if (row->have_diff[i])
+		fprintf(f, "%lld", (long long)row->diff_units[i]);
+	fputc(',', f);
+	if (row->have_diff[i] && isfinite(row->diff_pct[i]))
+		fprintf(f, "%.2f", row->diff_pct[i]);
+	fputs(",,,\n", f);
+}
+
+void cs_compare_print_csv(FILE *f, const struct cs_compare *c)
+{
+	struct cs_compare_price p[CS_COMPARE_FILES_MAX];
+	size_t n = cs_compare_price(c, p), r, i;
+
+	fprintf(f, "%s\n", cs_compare_csv_header);
+	for (r = 0; r < c->nrows; r++)
+		for (i = 0; i < c->nfiles; i++)
+			csv_units(f, c, &c->rows[r], i);
+	for (i = 0; i < c->nfiles; i++)
+		csv_units(f, c, &c->max, i);
+	for (r = 0; r < n; r++) {
+		const struct cs_compare_file *file = &c->file[p[r].file];
+
+		fputs("price,,", f);
+		cs_csv_field(f, file->label);
+		fprintf(f, ",%llu,,", (unsigned long long)c->max.units[p[r].file]);
+		if (isfinite(p[r].rel_pct))
+			fprintf(f, "%.2f", p[r].rel_pct - 100);
+		fprintf(f, ",%.10g,%.1f,%u\n", file->cost, p[r].value,
+			p[r].rank);
+	}
+}

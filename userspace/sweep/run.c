@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Running a sweep on an engine.
+ *
+ * One owned run carries the whole sweep: it is started at the first level
+ * and changed with SET between levels, so the load never stops between
+ * measurements, and it stops when this process dies (the module's netlink
+ * notifier; the user engine's threads die with the process). Its time
+ * limit is the plan's plus a margin, so even a stuck process cannot leave
+ * the CPUs loaded for long.
+ *
+ * Each (level, run) is a warm-up at the level, then a statistics window
+ * (RESET_STATS) of the planned duration, then one snapshot: the window's
+ * counters give every metric, so nothing from the warm-up or the previous
+ * level counts.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/cpulist.h"
+#include "engine/engine.h"
+#include "sweep/sweep.h"
+
+/* How often the waits check the run, the stop flag and the progress. */
+#define SLICE_MS		250
+/* The engine's time limit exceeds the plan's by this much. */
+#define ENGINE_LIMIT_MARGIN_MS	10000
+
+struct sweep_ctx {
+	struct cs_engine *e;
+	struct cs_sweep *s;
+	const struct cs_sweep_hooks *h;
+	struct cs_status st;
+	uint64_t t0_ms;
+	uint64_t run_id;
+	uint32_t done;		/* measurements attempted */
+	uint32_t li, ri;	/* the one under way */
+};
+
+static void say(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+uint64_t cs_sweep_estimate_ms(const struct cs_sweep_plan *p)
+{
+	return (uint64_t)p->nlevels * p->runs *
+	       ((uint64_t)p->warmup_ms + p->duration_ms);
+}
+
+/* The first "model name" of /proc/cpuinfo, or "". */
+static void cpu_model(char *buf, size_t len)
+{
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) || !v)
+			continue;
+		v += 1 + strspn(v + 1, " \t");
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(buf, len, "%s", v);
+		break;
+	}
+	fclose(f);
+}
+
+static void describe_host(struct cs_sweep *s, const struct cs_engine *e)
+{
+	struct utsname u;
+
+	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
+		snprintf(s->hostname, sizeof(s->hostname), "unknown");
+	s->hostname[sizeof(s->hostname) - 1] = '\0';
+	if (uname(&u) == 0)
+		snprintf(s->kernel, sizeof(s->kernel), "%s", u.release);
+	cpu_model(s->cpu_model, sizeof(s->cpu_model));
+	snprintf(s->engine, sizeof(s->engine), "%s", e->ops->name);
+	snprintf(s->version, sizeof(s->version), "%s", CS_VERSION);
+	s->timestamp = time(NULL);
+}
+
+/*
+ * The CPUs of level @li as a cpulist: the plan's CPUs for a busy sweep,
+ * the first @level of them for a CPU-count sweep.
+ */
+static void level_cpus(const struct cs_sweep *s, const uint64_t *base,
+		       uint32_t li, uint64_t *mask, char *list, size_t len)
+{
+	uint32_t cpu, n = 0, want = s->plan.levels[li];
+
+	memset(mask, 0, CS_MASK_WORDS(CS_CPUS_MAX) * sizeof(*mask));
+	for (cpu = 0; cpu < CS_CPUS_MAX; cpu++) {
+		if (!cs_mask_test(base, cpu))
+			continue;
+		if (s->plan.kind == CS_SWEEP_CPUS && n == want)
+			break;
+		cs_mask_set(mask, cpu);
+		n++;
+	}
+	cs_cpulist_format(mask, CS_CPUS_MAX, list, len);
+}
+
+/*
+ * The CPUs the plan draws from: its list, all online ones by default.
+ * @nonline, if not NULL, is set to the number of online CPUs.
+ */
+static int base_cpus(const struct cs_sweep *s, const struct cs_status *st,
+		     uint64_t *base, uint32_t *nonline, char *err,
+		     size_t errlen)
+{
+	uint64_t online[CS_MASK_WORDS(CS_CPUS_MAX)];
+	char why[CS_ERR_MAX];
+	uint32_t cpu;
+
+	if (cs_cpulist_parse(st->online, online, CS_CPUS_MAX, why,
+			     sizeof(why))) {
+		say(err, errlen, "cannot read the online CPUs ('%s'): %s",
+		    st->online, why);
+		return -EIO;
+	}
+	if (nonline)
+		*nonline = cs_mask_weight(online, CS_CPUS_MAX);
+	if (!s->plan.cpus[0] || !strcmp(s->plan.cpus, "all")) {
+		memcpy(base, online, sizeof(online));
+		return 0;
+	}
+	if (cs_cpulist_parse(s->plan.cpus, base, CS_CPUS_MAX, why,
+			     sizeof(why))) {
+		say(err, errlen, "--cpus: %s", why);
+		return -EINVAL;
+	}
+	for (cpu = 0; cpu < CS_CPUS_MAX; cpu++) {
+		if (cs_mask_test(base, cpu) && !cs_mask_test(online, cpu)) {
+			say(err, errlen, "--cpus: CPU %u is not online (online: %s)",
+			    cpu, st->online);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* CPU-count steps 1, 2, 4, ... below @n, then @n. */
+static void auto_steps(struct cs_sweep_plan *p, uint32_t n)
+{
+	uint32_t step;
+
+	p->nlevels = 0;
+	for (step = 1; step < n && p->nlevels < CS_SWEEP_LEVELS_MAX - 1;
+	     step *= 2)
+		p->levels[p->nlevels++] = step;
+	p->levels[p->nlevels++] = n;
+}
+
+/* A busy sweep loads the same CPUs at every level. */
+static void busy_cpus(struct cs_sweep *s, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->plan.nlevels; i++)
+		s->levels[i].ncpus = n;
+	for (i = 0; i < s->nmeas; i++)
+		s->meas[i].ncpus = n;
+}
+
+int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
+		     size_t errlen)
+{
+	uint64_t base[CS_MASK_WORDS(CS_CPUS_MAX)];
+	struct cs_status *st;
+	uint32_t nbase;
+	int ret;
+
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		say(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = e->ops->status(e, st);
+	if (ret < 0) {
+		say(err, errlen, "%s", e->err[0] ? e->err : "status failed");
+		goto out;
+	}
+	ret = -EBUSY;
+	if (st->running) {
+		say(err, errlen, "a run is in progress (run %llu): a sweep needs the CPUs to itself; stop it first with '" PROG_NAME " stop'",
+		    (unsigned long long)st->run_id);
+		goto out;
+	}
+	ret = base_cpus(s, st, base, &s->num_cores, err, errlen);
+	if (ret < 0)
+		goto out;
+	nbase = cs_mask_weight(base, CS_CPUS_MAX);
+	if (s->plan.kind == CS_SWEEP_CPUS && !s->plan.nlevels)
+		auto_steps(&s->plan, nbase);
+	ret = -EINVAL;
+	if (s->plan.kind == CS_SWEEP_CPUS &&
+	    s->plan.levels[s->plan.nlevels - 1] > nbase) {
+		say(err, errlen, "--cpus-steps %u: only %u CPUs to draw from (%s)",
+		    s->plan.levels[s->plan.nlevels - 1], nbase,
+		    s->plan.cpus[0] ? s->plan.cpus : st->online);
+		goto out;
+	}
+	describe_host(s, e);
+	s->wu_kib = st->wu_kib;
+	s->wu_spins = st->wu_spins;
+	s->status = CS_SWEEP_RUNNING;
+	s->error[0] = '\0';
+	ret = cs_sweep_alloc(s);
+	if (ret < 0) {
+		say(err, errlen, "out of memory");
+		goto out;
+	}
+	if (s->plan.kind == CS_SWEEP_BUSY)
+		busy_cpus(s, nbase);
+out:
+	free(st);
+	return ret;
+}
+
+static void progress(struct sweep_ctx *c)
+{
+	uint64_t elapsed = cs_now_ms() - c->t0_ms;
+	uint64_t total = cs_sweep_estimate_ms(&c->s->plan);
+
+	if (c->h->progress)
+		c->h->progress(c->s, c->li, c->ri, elapsed,
+			       total > elapsed ? total - elapsed : 0,
+			       c->h->arg);
+}
+
+static bool stopped(const struct sweep_ctx *c)
+{
+	return c->h->stop && *c->h->stop;
+}
+
+/*
+ * Sleep @ms while the run goes on. Returns 0, -EINTR when asked to stop,
+ * or -ESRCH (with the reason in @m->error) when the run ended or was
+ * replaced by someone else.
+ */
+static int hold(struct sweep_ctx *c, struct cs_sweep_meas *m, uint32_t ms)
+{
+	uint64_t end = cs_now_ms() + ms, t;
+
+	while ((t = cs_now_ms()) < end) {
+		if (stopped(c))
+			return -EINTR;
+		poll(NULL, 0, end - t < SLICE_MS ? (int)(end - t) : SLICE_MS);
+		if (stopped(c))
+			return -EINTR;
+		if (c->e->ops->status(c->e, &c->st) < 0) {
+			say(m->error, sizeof(m->error), "%s",
+			    c->e->err[0] ? c->e->err : "status failed");
+			return -EIO;
+		}
+		if (!c->st.running || c->st.run_id != c->run_id) {
+			say(m->error, sizeof(m->error),
+			    "the run was stopped or replaced from outside the sweep");
+			return -ESRCH;
+		}
+		progress(c);
+	}
+	return 0;
+}
+
+/* Warm up, open a window, hold the level, and measure. */
+static int measure(struct sweep_ctx *c, struct cs_sweep_meas *m,
+		   const uint64_t *mask)
+{
+	const struct cs_sweep_plan *p = &c->s->plan;
+	struct cs_snapshot snap = { 0 };
+	uint64_t t0 = cs_now_ms(), window;
+	int ret;
+
+	ret = hold(c, m, p->warmup_ms);
+	if (ret < 0)
+		return ret;
+	/* Our RESET_STATS opens window + 1; any other id means others. */
+	window = c->st.window_id + 1;
+	if (c->e->ops->reset_stats(c->e) < 0)
+		goto engine_error;
+	ret = hold(c, m, p->duration_ms);
+	if (ret < 0)
+		return ret;
+	if (c->e->ops->snapshot(c->e, &snap) < 0)
+		goto engine_error;
+	m->ts = time(NULL);
+	if (cs_now_ms() - t0 > p->level_timeout_ms) {
+		say(m->error, sizeof(m->error),
+		    "took %llu ms, more than the level timeout of %u ms",
+		    (unsigned long long)(cs_now_ms() - t0), p->level_timeout_ms);
+		m->status = CS_MEAS_TIMEOUT;
+	} else if (snap.window_id != window) {
+		say(m->error, sizeof(m->error),
+		    "the statistics were reset from outside the sweep during the measurement");
+		m->status = CS_MEAS_ERROR;
+	} else if (cs_sweep_measure(m, &snap, mask,
+				    (uint64_t)c->s->wu_kib * 1024 / 8) < 0) {
+		say(m->error, sizeof(m->error),
+		    "the measurement window holds no loaded CPU");
+		m->status = CS_MEAS_ERROR;
+	} else {
+		m->status = CS_MEAS_OK;
+	}
+	cs_snapshot_free(&snap);
+	return 0;
+
+engine_error:
+	say(m->error, sizeof(m->error), "%s",
+	    c->e->err[0] ? c->e->err : "engine call failed");
+	cs_snapshot_free(&snap);
+	return -EIO;
+}
+
+/* Whether our run is still the one going (status read into c->st). */
+static bool our_run(struct sweep_ctx *c)
+{
+	return c->e->ops->status(c->e, &c->st) == 0 && c->st.running &&
+	       c->st.run_id == c->run_id;
+}
+
+static int apply_level(struct sweep_ctx *c, uint32_t li, const char *list)
+{
+	const struct cs_sweep_plan *p = &c->s->plan;
+	struct cs_settings set;
+	int ret;
+
+	cs_settings_init(&set);
+	set.busy_pct = p->kind == CS_SWEEP_BUSY ? p->levels[li] : 100;
+	set.cpus = list;
+	if (li) {
+		/* A SET on a stopped module would outlive the sweep. */
+		if (c->e->ops->status(c->e, &c->st) < 0)
+			return -EIO;
+		if (!c->st.running || c->st.run_id != c->run_id) {
+			say(c->e->err, sizeof(c->e->err),
+			    "the run was stopped or replaced from outside the sweep");
+			return -ESRCH;
+		}
+		return c->e->ops->set(c->e, &set);
+	}
+	set.period_ms = p->period_ms;
+	set.time_limit_ms = p->time_limit_ms + ENGINE_LIMIT_MARGIN_MS;
+	set.owned = true;
+	ret = c->e->ops->start(c->e, &set);
+	if (ret < 0)
+		return ret;
+	ret = c->e->ops->status(c->e, &c->st);
+	c->run_id = c->st.run_id;
+	return ret;
+}
+
+/* End the sweep early: @why for the sweep, @ms for the measurement. */
+static int end_early(struct sweep_ctx *c, enum cs_sweep_status st,
+		     struct cs_sweep_meas *m, enum cs_meas_status ms, int ret)
+{
+	struct cs_sweep *s = c->s;
+
+	if (m) {
+		m->status = ms;
+		if (ms == CS_MEAS_INTERRUPTED)
+			say(m->error, sizeof(m->error),
+			    "stopped by a signal during the measurement");
+	}
+	s->status = st;
+	if (st == CS_SWEEP_INTERRUPTED)
+		say(s->error, sizeof(s->error),
+		    "stopped by a signal after %u of %u measurements",
+		    c->done, s->nmeas);
+	else if (m && m->error[0])
+		say(s->error, sizeof(s->error), "%s (after %u of %u measurements)",
+		    m->error, c->done, s->nmeas);
+	return ret;
+}
+
+static int walk(struct sweep_ctx *c)
+{
+	struct cs_sweep *s = c->s;
+	const struct cs_sweep_plan *p = &s->plan;
+	uint64_t base[CS_MASK_WORDS(CS_CPUS_MAX)];
+	uint64_t mask[CS_MASK_WORDS(CS_CPUS_MAX)];
+	char list[CS_CPULIST_MAX], why[CS_ERR_MAX];
+	int ret;
+
+	if (base_cpus(s, &c->st, base, NULL, why, sizeof(why)) < 0) {
+		say(s->error, sizeof(s->error), "%s", why);
+		s->status = CS_SWEEP_FAILED;
+		return -EINVAL;
+	}
+	for (c->li = 0; c->li < p->nlevels; c->li++) {
+		level_cpus(s, base, c->li, mask, list, sizeof(list));
+		if (stopped(c))
+			return end_early(c, CS_SWEEP_INTERRUPTED, NULL, 0, -EINTR);
+		if (apply_level(c, c->li, list) < 0) {
+			say(s->error, sizeof(s->error), "%s",
+			    c->e->err[0] ? c->e->err : "cannot set the level");
+			s->status = CS_SWEEP_FAILED;
+			return -EIO;
+		}
+		for (c->ri = 0; c->ri < p->runs; c->ri++) {
+			struct cs_sweep_meas *m = cs_sweep_at(s, c->li, c->ri);
+			uint64_t used = cs_now_ms() - c->t0_ms;
+
+			if (used + p->warmup_ms + p->duration_ms >
+			    p->time_limit_ms) {
+				say(s->error, sizeof(s->error),
+				    "time limit of %u s reached after %u of %u measurements",
+				    p->time_limit_ms / 1000, c->done, s->nmeas);
+				s->status = CS_SWEEP_FAILED;
+				return -ETIME;
+			}
+			ret = measure(c, m, mask);
+			if (ret == -EINTR)
+				return end_early(c, CS_SWEEP_INTERRUPTED, m,
+						 CS_MEAS_INTERRUPTED, ret);
+			if (ret < 0)
+				return end_early(c, CS_SWEEP_FAILED, m,
+						 CS_MEAS_ERROR, ret);
+			c->done++;
+			s->elapsed_s = (cs_now_ms() - c->t0_ms) / 1000.0;
+			cs_sweep_summarise(s);
+			if (c->h->checkpoint && c->h->checkpoint(s, c->h->arg) < 0) {
+				s->status = CS_SWEEP_FAILED;
+				return -EIO;
+			}
+		}
+	}
+	s->status = CS_SWEEP_COMPLETE;
+	return 0;
+}
+
+int cs_sweep_run(struct cs_engine *e, struct cs_sweep *s,
+		 const struct cs_sweep_hooks *h)
+{
+	struct sweep_ctx *c;
+	int ret;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		say(s->error, sizeof(s->error), "out of memory");
+		s->status = CS_SWEEP_FAILED;
+		return -ENOMEM;
+	}
+	c->e = e;
+	c->s = s;
+	c->h = h;
+	c->t0_ms = cs_now_ms();
+	ret = e->ops->status(e, &c->st);
+	if (ret < 0) {
+		say(s->error, sizeof(s->error), "%s", e->err);
+		s->status = CS_SWEEP_FAILED;
+	} else {
+		ret = walk(c);
+	}
+	/*
+	 * Stop our run, not one started from elsewhere after ours ended; a
+	 * run already gone is not an error. Its end gives back the settings
+	 * the sweep found (an owned run's settings are its own).
+	 */
+	if (c->run_id && our_run(c) && e->ops->stop(e) < 0 && ret == 0) {
+		say(s->error, sizeof(s->error), "cannot stop the run: %s",
+		    e->err);
+		s->status = CS_SWEEP_FAILED;
+		ret = -EIO;
+	}
+	s->elapsed_s = (cs_now_ms() - c->t0_ms) / 1000.0;
+	cs_sweep_summarise(s);
+	free(c);
+	return ret;
+}
