@@ -29,7 +29,7 @@ static ssize_t cs_emit_pm(char *buf, u32 pm)
 	return sysfs_emit(buf, "%u.%u\n", pm / 10, pm % 10);
 }
 
-static int cs_parse_u32(const char *buf, u32 *v)
+static int cs_sysfs_parse_u32(const char *buf, u32 *v)
 {
 	return kstrtou32(buf, 10, v);
 }
@@ -58,7 +58,7 @@ static ssize_t running_store(struct kobject *kobj, struct kobj_attribute *attr,
 	u32 v;
 	int ret;
 
-	ret = cs_parse_u32(buf, &v);
+	ret = cs_sysfs_parse_u32(buf, &v);
 	if (ret)
 		return ret;
 	if (v > 1)
@@ -83,7 +83,7 @@ static ssize_t busy_pct_store(struct kobject *kobj, struct kobj_attribute *attr,
 	u32 v;
 	int ret;
 
-	ret = cs_parse_u32(buf, &v);
+	ret = cs_sysfs_parse_u32(buf, &v);
 	if (!ret)
 		ret = cs_set_busy_pct(v);
 	return ret ? ret : count;
@@ -102,7 +102,7 @@ static ssize_t period_ms_store(struct kobject *kobj,
 	u32 v;
 	int ret;
 
-	ret = cs_parse_u32(buf, &v);
+	ret = cs_sysfs_parse_u32(buf, &v);
 	if (!ret)
 		ret = cs_set_period_ms(v);
 	return ret ? ret : count;
@@ -121,7 +121,7 @@ static ssize_t interval_ms_store(struct kobject *kobj,
 	u32 v;
 	int ret;
 
-	ret = cs_parse_u32(buf, &v);
+	ret = cs_sysfs_parse_u32(buf, &v);
 	if (!ret)
 		ret = cs_set_interval_ms(v);
 	return ret ? ret : count;

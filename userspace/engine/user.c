@@ -34,7 +34,7 @@
 
 #include "engine/user.h"
 
-int cs_cond_init_mono(pthread_cond_t *c)
+int ue_cond_init_mono(pthread_cond_t *c)
 {
 	pthread_condattr_t a;
 	int ret;
@@ -47,7 +47,7 @@ int cs_cond_init_mono(pthread_cond_t *c)
 }
 
 /* Wait on @c until @until (monotonic ns); returns ETIMEDOUT or 0. */
-int cs_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t until)
+int ue_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t until)
 {
 	struct timespec ts = {
 		.tv_sec = (time_t)(until / CS_NSEC_PER_SEC),
@@ -58,7 +58,7 @@ int cs_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t until)
 }
 
 /**
- * cs_thread_create() - start an engine thread
+ * ue_thread_create() - start an engine thread
  * @t: the thread
  * @name: its name, as ps and /proc/PID/task/TID/comm show it
  * @cpu: the CPU to pin it to from its first instruction, or -1
@@ -70,7 +70,7 @@ int cs_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t until)
  *
  * Return: 0 or a negative errno.
  */
-int cs_thread_create(pthread_t *t, const char *name, int cpu,
+int ue_thread_create(pthread_t *t, const char *name, int cpu,
 		     void *(*fn)(void *), void *arg)
 {
 	size_t sz = CPU_ALLOC_SIZE(CS_CPUS_MAX);
@@ -105,7 +105,7 @@ out:
 }
 
 /* Record an error for the caller and return it. */
-int cs_uerr(struct cs_uengine *ue, int ret, const char *fmt, ...)
+int ue_err(struct ue_engine *ue, int ret, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -115,7 +115,7 @@ int cs_uerr(struct cs_uengine *ue, int ret, const char *fmt, ...)
 	return ret;
 }
 
-static int cs_sysfs_cpulist(const char *path, uint64_t *mask)
+static int ue_sysfs_cpulist(const char *path, uint64_t *mask)
 {
 	char buf[CS_CPULIST_MAX];
 	size_t n;
@@ -131,13 +131,13 @@ static int cs_sysfs_cpulist(const char *path, uint64_t *mask)
 }
 
 /* Possible CPUs: one past the highest CPU number the kernel may bring up. */
-static unsigned int cs_possible_count(void)
+static unsigned int ue_possible_count(void)
 {
 	uint64_t mask[CS_MASK_WORDS(CS_CPUS_MAX)];
 	long n;
 	int cpu;
 
-	if (!cs_sysfs_cpulist("/sys/devices/system/cpu/possible", mask))
+	if (!ue_sysfs_cpulist("/sys/devices/system/cpu/possible", mask))
 		for (cpu = CS_CPUS_MAX - 1; cpu >= 0; cpu--)
 			if (cs_mask_test(mask, (unsigned int)cpu))
 				return (unsigned int)cpu + 1;
@@ -148,7 +148,7 @@ static unsigned int cs_possible_count(void)
 }
 
 /* The CPUs this process may run on: the engine's "online" CPUs. */
-void cs_online_read(struct cs_uengine *ue)
+void ue_online_read(struct ue_engine *ue)
 {
 	size_t sz = CPU_ALLOC_SIZE(CS_CPUS_MAX);
 	cpu_set_t *set = CPU_ALLOC(CS_CPUS_MAX);
@@ -159,7 +159,7 @@ void cs_online_read(struct cs_uengine *ue)
 		for (cpu = 0; cpu < ue->nposs; cpu++)
 			if (CPU_ISSET_S(cpu, sz, set))
 				cs_mask_set(ue->online, cpu);
-	} else if (cs_sysfs_cpulist("/sys/devices/system/cpu/online",
+	} else if (ue_sysfs_cpulist("/sys/devices/system/cpu/online",
 				    ue->online)) {
 		cs_mask_set(ue->online, 0);	/* we run somewhere */
 	}
@@ -168,12 +168,12 @@ void cs_online_read(struct cs_uengine *ue)
 		ue->online[cpu / 64] &= ~(1ULL << (cpu % 64));
 }
 
-static bool cs_cpu_selected(const struct cs_uengine *ue, unsigned int cpu)
+static bool ue_cpu_selected(const struct ue_engine *ue, unsigned int cpu)
 {
 	return cs_mask_test(ue->cpus_all ? ue->online : ue->cpus, cpu);
 }
 
-enum cpustress_cpu_state cs_cpu_state(const struct cs_uengine *ue,
+enum cpustress_cpu_state ue_cpu_state(const struct ue_engine *ue,
 				      unsigned int cpu)
 {
 	if (ue->cpu[cpu].w)
@@ -184,54 +184,54 @@ enum cpustress_cpu_state cs_cpu_state(const struct cs_uengine *ue,
 }
 
 /* Arm the time limit of a running run from now; ue->lock held. */
-static void cs_arm_limit(struct cs_uengine *ue)
+static void ue_arm_limit(struct ue_engine *ue)
 {
 	ue->deadline_ns = ue->time_limit_ms ?
 		cs_now_ns() + ue->time_limit_ms * CS_NSEC_PER_MSEC : 0;
 	pthread_cond_broadcast(&ue->smp.kick);
 }
 
-static void cs_give_back(struct cs_uengine *ue);
+static void ue_give_back(struct ue_engine *ue);
 
 /* Stop every worker; ue->lock held. */
-void cs_stop_locked(struct cs_uengine *ue)
+void ue_stop_locked(struct ue_engine *ue)
 {
 	bool owned = ue->running && ue->owned;
 	unsigned int cpu;
 
-	cs_sys_account(ue);
+	ue_sys_account(ue);
 	for (cpu = 0; cpu < ue->nposs; cpu++)
-		cs_uworker_stop(ue, cpu);
+		ue_worker_stop(ue, cpu);
 	ue->running = false;
 	ue->owned = false;
 	ue->deadline_ns = 0;
 	if (owned)
-		cs_give_back(ue);
+		ue_give_back(ue);
 }
 
 /* Start a worker on every selected CPU, or none; ue->lock held. */
-static int cs_start_locked(struct cs_uengine *ue)
+static int ue_start_locked(struct ue_engine *ue)
 {
 	unsigned int cpu;
 	int ret;
 
-	cs_sys_account(ue);
+	ue_sys_account(ue);
 	for (cpu = 0; cpu < ue->nposs; cpu++) {
-		if (!cs_mask_test(ue->online, cpu) || !cs_cpu_selected(ue, cpu))
+		if (!cs_mask_test(ue->online, cpu) || !ue_cpu_selected(ue, cpu))
 			continue;
-		ret = cs_uworker_start(ue, cpu);
+		ret = ue_worker_start(ue, cpu);
 		if (ret) {
-			cs_stop_locked(ue);
+			ue_stop_locked(ue);
 			return ret;
 		}
 	}
 	ue->running = true;
 	ue->run_id++;
-	cs_arm_limit(ue);
+	ue_arm_limit(ue);
 	return 0;
 }
 
-static bool cs_in_range(uint32_t v, uint32_t lo, uint32_t hi)
+static bool ue_in_range(uint32_t v, uint32_t lo, uint32_t hi)
 {
 	return v >= lo && v <= hi;
 }
@@ -241,7 +241,7 @@ static bool cs_in_range(uint32_t v, uint32_t lo, uint32_t hi)
  * must be online now: loading a CPU that is not there is a mistake to
  * report, not to remember.
  */
-static int cs_cpus_parse(struct cs_uengine *ue, const char *list,
+static int ue_cpus_parse(struct ue_engine *ue, const char *list,
 			 bool *all, uint64_t *mask)
 {
 	char msg[CS_ERR_MAX / 2], online[CS_ERR_MAX / 4];
@@ -255,42 +255,42 @@ static int cs_cpus_parse(struct cs_uengine *ue, const char *list,
 	}
 	ret = cs_cpulist_parse(list, mask, ue->nposs, msg, sizeof(msg));
 	if (ret)
-		return cs_uerr(ue, ret, "cpus: %s", msg);
+		return ue_err(ue, ret, "cpus: %s", msg);
 	for (cpu = 0; cpu < ue->nposs; cpu++) {
 		if (!cs_mask_test(mask, cpu) || cs_mask_test(ue->online, cpu))
 			continue;
 		if (cs_cpulist_format(ue->online, ue->nposs, online,
 				      sizeof(online)) < 0)
 			strcpy(online, "(too many to list)");
-		return cs_uerr(ue, -EINVAL, "cpus: CPU %u is offline or not allowed for this process: choose among %s, or \"all\"",
-			       cpu, online);
+		return ue_err(ue, -EINVAL, "cpus: CPU %u is offline or not allowed for this process: choose among %s, or \"all\"",
+			      cpu, online);
 	}
 	return 0;
 }
 
 /* Check every setting before changing any; ue->lock held. */
-static int cs_settings_check(struct cs_uengine *ue, const struct cs_settings *s,
+static int ue_settings_check(struct ue_engine *ue, const struct cs_settings *s,
 			     bool *all, uint64_t *mask)
 {
 	if (s->busy_pct != CS_UNSET &&
-	    !cs_in_range(s->busy_pct, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX))
-		return cs_uerr(ue, -ERANGE, "busy_pct %u out of range: use %u..%u",
-			       s->busy_pct, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX);
+	    !ue_in_range(s->busy_pct, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX))
+		return ue_err(ue, -ERANGE, "busy_pct %u out of range: use %u..%u",
+			      s->busy_pct, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX);
 	if (s->period_ms != CS_UNSET &&
-	    !cs_in_range(s->period_ms, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX))
-		return cs_uerr(ue, -ERANGE, "period_ms %u out of range: use %u..%u",
-			       s->period_ms, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX);
+	    !ue_in_range(s->period_ms, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX))
+		return ue_err(ue, -ERANGE, "period_ms %u out of range: use %u..%u",
+			      s->period_ms, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX);
 	if (s->interval_ms != CS_UNSET &&
-	    !cs_in_range(s->interval_ms, CS_INTERVAL_MS_MIN, CS_INTERVAL_MS_MAX))
-		return cs_uerr(ue, -ERANGE, "interval_ms %u out of range: use %u..%u",
-			       s->interval_ms, CS_INTERVAL_MS_MIN,
-			       CS_INTERVAL_MS_MAX);
+	    !ue_in_range(s->interval_ms, CS_INTERVAL_MS_MIN, CS_INTERVAL_MS_MAX))
+		return ue_err(ue, -ERANGE, "interval_ms %u out of range: use %u..%u",
+			      s->interval_ms, CS_INTERVAL_MS_MIN,
+			      CS_INTERVAL_MS_MAX);
 	if (s->time_limit_ms != CS_UNSET &&
 	    s->time_limit_ms > CS_TIME_LIMIT_MS_MAX)
-		return cs_uerr(ue, -ERANGE, "time_limit_ms %u out of range: use 0 (none) to %u (a week)",
-			       s->time_limit_ms, CS_TIME_LIMIT_MS_MAX);
+		return ue_err(ue, -ERANGE, "time_limit_ms %u out of range: use 0 (none) to %u (a week)",
+			      s->time_limit_ms, CS_TIME_LIMIT_MS_MAX);
 	if (s->cpus)
-		return cs_cpus_parse(ue, s->cpus, all, mask);
+		return ue_cpus_parse(ue, s->cpus, all, mask);
 	return 0;
 }
 
@@ -298,23 +298,23 @@ static int cs_settings_check(struct cs_uengine *ue, const struct cs_settings *s,
  * Choose the CPUs to load. While running, workers stop on CPUs no longer
  * chosen and start on the new ones; if one cannot start, nothing changes.
  */
-static int cs_cpus_apply(struct cs_uengine *ue, bool all, const uint64_t *mask)
+static int ue_cpus_apply(struct ue_engine *ue, bool all, const uint64_t *mask)
 {
 	unsigned int cpu;
 	int ret;
 
 	if (ue->running) {
-		cs_sys_account(ue);
+		ue_sys_account(ue);
 		for (cpu = 0; cpu < ue->nposs; cpu++) {
 			if (!cs_mask_test(mask, cpu))
 				continue;
-			ret = cs_uworker_start(ue, cpu);
+			ret = ue_worker_start(ue, cpu);
 			if (ret)
 				goto undo;
 		}
 		for (cpu = 0; cpu < ue->nposs; cpu++)
 			if (!cs_mask_test(mask, cpu))
-				cs_uworker_stop(ue, cpu);
+				ue_worker_stop(ue, cpu);
 	}
 	memcpy(ue->cpus, mask, sizeof(ue->cpus));
 	ue->cpus_all = all;
@@ -322,37 +322,37 @@ static int cs_cpus_apply(struct cs_uengine *ue, bool all, const uint64_t *mask)
 undo:
 	/* Stop the workers this call started; keep those that ran before. */
 	for (cpu = 0; cpu < ue->nposs; cpu++)
-		if (!cs_cpu_selected(ue, cpu))
-			cs_uworker_stop(ue, cpu);
+		if (!ue_cpu_selected(ue, cpu))
+			ue_worker_stop(ue, cpu);
 	return ret;
 }
 
 /* A change of busy_pct or period_ms: workers restart their cycle. */
-static void cs_config_changed(struct cs_uengine *ue)
+static void ue_config_changed(struct ue_engine *ue)
 {
-	/* Pairs with the acquire in cs_uworker_configure(): values first. */
+	/* Pairs with the acquire in ue_worker_configure(): values first. */
 	__atomic_store_n(&ue->gen, ue->gen + 1, __ATOMIC_RELEASE);
-	cs_uworkers_kick(ue);
+	ue_workers_kick(ue);
 }
 
 /* Apply checked settings; ue->lock held. */
-static int cs_settings_apply(struct cs_uengine *ue, const struct cs_settings *s,
+static int ue_settings_apply(struct ue_engine *ue, const struct cs_settings *s,
 			     bool all, const uint64_t *mask)
 {
 	int ret;
 
 	/* The one step that can fail goes first: on failure nothing changed. */
 	if (s->cpus) {
-		ret = cs_cpus_apply(ue, all, mask);
+		ret = ue_cpus_apply(ue, all, mask);
 		if (ret)
 			return ret;
 	}
 	if (s->busy_pct != CS_UNSET)
-		cs_store(&ue->busy_pct, s->busy_pct);
+		CS_STAT_STORE(&ue->busy_pct, s->busy_pct);
 	if (s->period_ms != CS_UNSET)
-		cs_store(&ue->period_ms, s->period_ms);
+		CS_STAT_STORE(&ue->period_ms, s->period_ms);
 	if (s->busy_pct != CS_UNSET || s->period_ms != CS_UNSET)
-		cs_config_changed(ue);
+		ue_config_changed(ue);
 	if (s->interval_ms != CS_UNSET) {
 		ue->interval_ms = s->interval_ms;
 		/* As mod_delayed_work(): the next sample one interval on. */
@@ -363,13 +363,13 @@ static int cs_settings_apply(struct cs_uengine *ue, const struct cs_settings *s,
 		/* A running run ends that long from now. */
 		ue->time_limit_ms = s->time_limit_ms;
 		if (ue->running)
-			cs_arm_limit(ue);
+			ue_arm_limit(ue);
 	}
 	return 0;
 }
 
 /* An owned start: remember the settings to give back; ue->lock held. */
-static void cs_lend(struct cs_uengine *ue)
+static void ue_lend(struct ue_engine *ue)
 {
 	ue->loan.busy_pct = ue->busy_pct;
 	ue->loan.period_ms = ue->period_ms;
@@ -381,7 +381,7 @@ static void cs_lend(struct cs_uengine *ue)
 }
 
 /* Give back what an owned run found; ue->lock held, no run. */
-static void cs_give_back(struct cs_uengine *ue)
+static void ue_give_back(struct ue_engine *ue)
 {
 	struct cs_settings set;
 
@@ -396,29 +396,29 @@ static void cs_give_back(struct cs_uengine *ue)
 	set.time_limit_ms = ue->loan.time_limit_ms;
 	memcpy(ue->cpus, ue->loan.cpus, sizeof(ue->cpus));
 	ue->cpus_all = ue->loan.cpus_all;
-	cs_settings_apply(ue, &set, false, NULL);
+	ue_settings_apply(ue, &set, false, NULL);
 }
 
 /* Check, then apply, a change of settings; ue->lock held. */
-static int cs_settings_change(struct cs_uengine *ue, const struct cs_settings *s)
+static int ue_settings_change(struct ue_engine *ue, const struct cs_settings *s)
 {
 	uint64_t mask[CS_MASK_WORDS(CS_CPUS_MAX)];
 	bool all = false;
 	int ret;
 
-	cs_online_read(ue);
-	ret = cs_settings_check(ue, s, &all, mask);
-	return ret ? ret : cs_settings_apply(ue, s, all, mask);
+	ue_online_read(ue);
+	ret = ue_settings_check(ue, s, &all, mask);
+	return ret ? ret : ue_settings_apply(ue, s, all, mask);
 }
 
-static int cs_user_start(struct cs_engine *e, const struct cs_settings *s)
+static int ue_start(struct cs_engine *e, const struct cs_settings *s)
 {
-	struct cs_uengine *ue = cs_ue(e);
+	struct ue_engine *ue = ue_of(e);
 	int ret;
 
 	pthread_mutex_lock(&ue->lock);
 	if (ue->running) {
-		ret = cs_uerr(ue, -EALREADY, "already running: stop it first, or change the running load with set");
+		ret = ue_err(ue, -EALREADY, "already running: stop it first, or change the running load with set");
 		goto out;
 	}
 	/*
@@ -428,60 +428,60 @@ static int cs_user_start(struct cs_engine *e, const struct cs_settings *s)
 	 */
 	ue->loan.held = false;
 	if (s->owned)
-		cs_lend(ue);
-	ret = cs_settings_change(ue, s);
+		ue_lend(ue);
+	ret = ue_settings_change(ue, s);
 	/* Before the workers: the first interval already shows the load. */
 	if (!ret)
-		ret = cs_sampler_start(ue);
+		ret = ue_sampler_start(ue);
 	if (!ret)
-		ret = cs_start_locked(ue);
+		ret = ue_start_locked(ue);
 	if (!ret)
 		ue->owned = s->owned;
 	else
-		cs_give_back(ue);
+		ue_give_back(ue);
 out:
 	pthread_mutex_unlock(&ue->lock);
 	return ret;
 }
 
-static int cs_user_set(struct cs_engine *e, const struct cs_settings *s)
+static int ue_set(struct cs_engine *e, const struct cs_settings *s)
 {
-	struct cs_uengine *ue = cs_ue(e);
+	struct ue_engine *ue = ue_of(e);
 	int ret;
 
 	pthread_mutex_lock(&ue->lock);
-	ret = cs_settings_change(ue, s);
+	ret = ue_settings_change(ue, s);
 	pthread_mutex_unlock(&ue->lock);
 	return ret;
 }
 
-static int cs_user_stop(struct cs_engine *e)
+static int ue_stop(struct cs_engine *e)
 {
-	struct cs_uengine *ue = cs_ue(e);
+	struct ue_engine *ue = ue_of(e);
 
 	pthread_mutex_lock(&ue->lock);
-	cs_stop_locked(ue);
+	ue_stop_locked(ue);
 	pthread_mutex_unlock(&ue->lock);
 	return 0;
 }
 
-static void cs_mask_format(const uint64_t *mask, unsigned int nbits,
+static void ue_mask_format(const uint64_t *mask, unsigned int nbits,
 			   char *buf, size_t len)
 {
 	if (cs_cpulist_format(mask, nbits, buf, len) < 0)
 		snprintf(buf, len, "?");	/* thousands of scattered CPUs */
 }
 
-static int cs_user_status(struct cs_engine *e, struct cs_status *st)
+static int ue_status(struct cs_engine *e, struct cs_status *st)
 {
-	struct cs_uengine *ue = cs_ue(e);
+	struct ue_engine *ue = ue_of(e);
 	uint64_t loaded[CS_MASK_WORDS(CS_CPUS_MAX)] = { 0 };
 	uint64_t now = cs_now_ns();
 	unsigned int cpu;
 
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_lock(&ue->lock);
-	cs_online_read(ue);
+	ue_online_read(ue);
 	st->running = ue->running;
 	st->busy_pct = ue->busy_pct;
 	st->period_ms = ue->period_ms;
@@ -497,17 +497,17 @@ static int cs_user_status(struct cs_engine *e, struct cs_status *st)
 	for (cpu = 0; cpu < ue->nposs; cpu++) {
 		if (ue->cpu[cpu].w)
 			cs_mask_set(loaded, cpu);
-		st->units_total += cs_load(&ue->cpu[cpu].stats.units);
+		st->units_total += CS_STAT_LOAD(&ue->cpu[cpu].stats.units);
 		st->selfcheck_errors +=
-			cs_load(&ue->cpu[cpu].stats.selfcheck_errors);
+			CS_STAT_LOAD(&ue->cpu[cpu].stats.selfcheck_errors);
 	}
 	if (ue->cpus_all)
 		strcpy(st->cpus, "all");
 	else
-		cs_mask_format(ue->cpus, ue->nposs, st->cpus, sizeof(st->cpus));
-	cs_mask_format(ue->online, ue->nposs, st->online, sizeof(st->online));
-	cs_mask_format(loaded, ue->nposs, st->loaded, sizeof(st->loaded));
-	st->ops_per_sec = cs_sample_newest(ue)->ops_per_sec;
+		ue_mask_format(ue->cpus, ue->nposs, st->cpus, sizeof(st->cpus));
+	ue_mask_format(ue->online, ue->nposs, st->online, sizeof(st->online));
+	ue_mask_format(loaded, ue->nposs, st->loaded, sizeof(st->loaded));
+	st->ops_per_sec = ue_sample_newest(ue)->ops_per_sec;
 	st->window_id = ue->win_id;
 	st->run_id = ue->run_id;
 	st->sample_seq = ue->smp.seq;
@@ -515,53 +515,53 @@ static int cs_user_status(struct cs_engine *e, struct cs_status *st)
 	return 0;
 }
 
-static void cs_uengine_free(struct cs_uengine *ue)
+static void ue_engine_free(struct ue_engine *ue)
 {
 	pthread_cond_destroy(&ue->smp.done);
 	pthread_cond_destroy(&ue->smp.kick);
 	pthread_cond_destroy(&ue->wake);
 	pthread_mutex_destroy(&ue->wake_lock);
 	pthread_mutex_destroy(&ue->lock);
-	cs_sampler_free(ue);
+	ue_sampler_free(ue);
 	free(ue->cpu);
 	free(ue);
 }
 
-static void cs_user_close(struct cs_engine *e)
+static void ue_close(struct cs_engine *e)
 {
-	struct cs_uengine *ue = cs_ue(e);
+	struct ue_engine *ue = ue_of(e);
 	bool sampler;
 
 	pthread_mutex_lock(&ue->lock);
-	cs_stop_locked(ue);
+	ue_stop_locked(ue);
 	ue->smp.quit = true;
 	pthread_cond_broadcast(&ue->smp.kick);
 	sampler = ue->smp.on;
 	pthread_mutex_unlock(&ue->lock);
 	if (sampler)
 		pthread_join(ue->smp.thread, NULL);
-	cs_uengine_free(ue);
+	ue_engine_free(ue);
 }
 
-static const struct cs_engine_ops cs_user_ops = {
+static const struct cs_engine_ops ue_ops = {
 	.name = "user",
-	.status = cs_user_status,
-	.set = cs_user_set,
-	.start = cs_user_start,
-	.stop = cs_user_stop,
-	.reset_stats = cs_user_reset_stats,
-	.snapshot = cs_user_snapshot,
-	.next_sample = cs_user_next_sample,
-	.close = cs_user_close,
+	.status = ue_status,
+	.set = ue_set,
+	.start = ue_start,
+	.stop = ue_stop,
+	.reset_stats = ue_reset_stats,
+	.snapshot = ue_snapshot,
+	.next_sample = ue_next_sample,
+	.close = ue_close,
 };
 
-static int cs_uengine_alloc(struct cs_uengine *ue)
+static int ue_engine_alloc(struct ue_engine *ue)
 {
 	size_t n = ue->nposs;
 	unsigned int cpu;
 
-	ue->cpu = aligned_alloc(CS_CACHELINE, n * sizeof(*ue->cpu));
-	if (!ue->cpu || cs_sampler_alloc(ue))
+	ue->cpu = aligned_alloc(UE_CACHELINE, n * sizeof(*ue->cpu));
+	if (!ue->cpu || ue_sampler_alloc(ue))
 		return -ENOMEM;
 	memset(ue->cpu, 0, n * sizeof(*ue->cpu));
 	for (cpu = 0; cpu < ue->nposs; cpu++)
@@ -582,7 +582,7 @@ static int cs_uengine_alloc(struct cs_uengine *ue)
  */
 int cs_engine_open_user(struct cs_engine **e, char *err, size_t errlen)
 {
-	struct cs_uengine *ue = calloc(1, sizeof(*ue));
+	struct ue_engine *ue = calloc(1, sizeof(*ue));
 
 	if (!ue) {
 		snprintf(err, errlen, "out of memory for the user-space engine");
@@ -590,11 +590,11 @@ int cs_engine_open_user(struct cs_engine **e, char *err, size_t errlen)
 	}
 	pthread_mutex_init(&ue->lock, NULL);
 	pthread_mutex_init(&ue->wake_lock, NULL);
-	if (cs_cond_init_mono(&ue->wake) || cs_cond_init_mono(&ue->smp.kick) ||
-	    cs_cond_init_mono(&ue->smp.done))
+	if (ue_cond_init_mono(&ue->wake) || ue_cond_init_mono(&ue->smp.kick) ||
+	    ue_cond_init_mono(&ue->smp.done))
 		goto nomem;
-	ue->nposs = cs_possible_count();
-	if (cs_uengine_alloc(ue))
+	ue->nposs = ue_possible_count();
+	if (ue_engine_alloc(ue))
 		goto nomem;
 	ue->busy_pct = CS_BUSY_PCT_MAX;
 	ue->period_ms = CS_PERIOD_MS_DEFAULT;
@@ -604,13 +604,13 @@ int cs_engine_open_user(struct cs_engine **e, char *err, size_t errlen)
 	ue->cpus_all = true;
 	ue->win_id = 1;
 	ue->win_start_ns = cs_now_ns();
-	cs_online_read(ue);
-	ue->pub.ops = &cs_user_ops;
+	ue_online_read(ue);
+	ue->pub.ops = &ue_ops;
 	ue->pub.priv = ue;
 	*e = &ue->pub;
 	return 0;
 nomem:
-	cs_uengine_free(ue);
+	ue_engine_free(ue);
 	snprintf(err, errlen, "out of memory for the user-space engine");
 	return -ENOMEM;
 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * The user-space engine's insides, shared by its two files:
+ * The user-space engine's insides, shared by its three files:
  *
  *   engine/user.c          configuration, start/stop, time limit, status
  *                          (the twin of kmod/main.c)
  *   engine/user_sampler.c  samples and the measurement window (sampler.c)
  *   engine/user_worker.c   the pinned worker threads (worker.c)
+ *
+ * Everything here is named ue_ (the module's twins are cs_), so grep and
+ * ctags tell the two engines apart. Counters are written and read with
+ * stats.h's CS_STAT_STORE/CS_STAT_LOAD, as in the module.
  *
  * Locking: ue->lock serialises every operation, the worker table and the
  * sampler. Workers never take it: they read the configuration through
@@ -34,36 +38,31 @@
 #define CS_TIME_LIMIT_MS_MAX	(7U * 24 * 3600 * 1000)
 #define CS_PERIOD_MS_DEFAULT	100
 #define CS_INTERVAL_MS_DEFAULT	1000
-#define CS_CACHELINE		64
+#define UE_CACHELINE		64
 
-/* Single writer, lockless readers: relaxed atomics, the twin of
- * WRITE_ONCE/READ_ONCE in the module. */
-#define cs_store(p, v)		__atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#define cs_load(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
-
-struct cs_uworker;
+struct ue_worker;
 
 /*
  * Samples kept for next_sample(): from its first call on, every sample is
  * delivered in order, as the kernel engine's netlink socket queues SAMPLE
  * events; a reader this many samples behind starts losing the oldest.
  */
-#define CS_SAMPLE_RING		16
+#define UE_SAMPLE_RING		16
 
 /**
- * struct cs_usample - one sample as the sampler keeps it
+ * struct ue_sample - one sample as the sampler keeps it
  * @ts_ns: end of the interval, monotonic
  * @dt_ns: length of the interval
  * @ops_per_sec: sum of the CPUs' rounded units per second
  * @ncpus: CPUs listed in the sample
  * @cpu: every possible CPU's rates; @listed if loaded during the interval
  */
-struct cs_usample {
+struct ue_sample {
 	uint64_t ts_ns;
 	uint64_t dt_ns;
 	uint64_t ops_per_sec;
 	uint32_t ncpus;
-	struct cs_usample_cpu {
+	struct ue_sample_cpu {
 		struct cs_cpu_rate rate;
 		enum cpustress_cpu_state state;
 		bool listed;
@@ -71,7 +70,7 @@ struct cs_usample {
 };
 
 /**
- * struct cs_ucpu - one possible CPU: its worker and its counters
+ * struct ue_cpu - one possible CPU: its worker and its counters
  * @stats: counters since the engine opened. steal_ns and irqs are written
  *	by the holder of ue->lock (from /proc, once per sample); every other
  *	field only by the CPU's worker.
@@ -80,16 +79,16 @@ struct cs_usample {
  * @steal_raw: the CPU's /proc steal time at the last accounting (ue->lock)
  * @irqs_raw: the CPU's /proc interrupt count at the last accounting
  */
-struct cs_ucpu {
+struct ue_cpu {
 	struct cs_cpu_stats stats;
 	unsigned int cpu;
-	struct cs_uworker *w;
+	struct ue_worker *w;
 	uint64_t steal_raw;
 	uint64_t irqs_raw;
-} __attribute__((aligned(CS_CACHELINE)));
+} __attribute__((aligned(UE_CACHELINE)));
 
 /**
- * struct cs_uengine - the user-space engine
+ * struct ue_engine - the user-space engine
  * @pub: what callers hold
  * @lock: serialises operations, see the file comment
  * @busy_pct: configuration; busy_pct and period_ms are read by workers
@@ -116,7 +115,7 @@ struct cs_ucpu {
  * @win_start_ns: when it opened
  * @win_base: per-CPU counters when it opened
  */
-struct cs_uengine {
+struct ue_engine {
 	struct cs_engine pub;
 	pthread_mutex_t lock;
 	uint32_t busy_pct;
@@ -130,7 +129,7 @@ struct cs_uengine {
 	unsigned int nposs;
 	uint32_t wu_kib;
 	uint32_t wu_spins;
-	struct cs_ucpu *cpu;
+	struct ue_cpu *cpu;
 	bool running;
 	bool owned;
 	struct {
@@ -159,50 +158,50 @@ struct cs_uengine {
 		struct cs_cpu_stats *cur;
 		uint64_t seq;		/* newest sample, 0 = none yet */
 		uint64_t delivered;	/* newest handed to next_sample() */
-		struct cs_usample ring[CS_SAMPLE_RING];
+		struct ue_sample ring[UE_SAMPLE_RING];
 	} smp;
 	uint64_t win_id;
 	uint64_t win_start_ns;
 	struct cs_cpu_stats *win_base;
 };
 
-static inline uint64_t cs_elems_per_unit(const struct cs_uengine *ue)
+static inline uint64_t ue_elems_per_unit(const struct ue_engine *ue)
 {
 	return (uint64_t)ue->wu_kib * CS_WU_ELEMS_PER_KIB;
 }
 
-static inline struct cs_uengine *cs_ue(struct cs_engine *e)
+static inline struct ue_engine *ue_of(struct cs_engine *e)
 {
 	return e->priv;
 }
 
 /* engine/user.c */
-int cs_cond_init_mono(pthread_cond_t *c);
-int cs_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t until);
-int cs_thread_create(pthread_t *t, const char *name, int cpu,
+int ue_cond_init_mono(pthread_cond_t *c);
+int ue_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t until);
+int ue_thread_create(pthread_t *t, const char *name, int cpu,
 		     void *(*fn)(void *), void *arg);
 __attribute__((format(printf, 3, 4)))
-int cs_uerr(struct cs_uengine *ue, int ret, const char *fmt, ...);
-void cs_online_read(struct cs_uengine *ue);
-enum cpustress_cpu_state cs_cpu_state(const struct cs_uengine *ue,
+int ue_err(struct ue_engine *ue, int ret, const char *fmt, ...);
+void ue_online_read(struct ue_engine *ue);
+enum cpustress_cpu_state ue_cpu_state(const struct ue_engine *ue,
 				      unsigned int cpu);
-void cs_stop_locked(struct cs_uengine *ue);
+void ue_stop_locked(struct ue_engine *ue);
 
 /* engine/user_sampler.c, the first three with ue->lock held */
-void cs_sys_account(struct cs_uengine *ue);
-int cs_sampler_start(struct cs_uengine *ue);
-const struct cs_usample *cs_sample_newest(const struct cs_uengine *ue);
-int cs_sampler_alloc(struct cs_uengine *ue);
-void cs_sampler_free(struct cs_uengine *ue);
-int cs_user_reset_stats(struct cs_engine *e);
-int cs_user_snapshot(struct cs_engine *e, struct cs_snapshot *snap);
-int cs_user_next_sample(struct cs_engine *e, int timeout_ms,
-			void (*cb)(const struct cs_sample *s, void *arg),
-			void *arg);
+void ue_sys_account(struct ue_engine *ue);
+int ue_sampler_start(struct ue_engine *ue);
+const struct ue_sample *ue_sample_newest(const struct ue_engine *ue);
+int ue_sampler_alloc(struct ue_engine *ue);
+void ue_sampler_free(struct ue_engine *ue);
+int ue_reset_stats(struct cs_engine *e);
+int ue_snapshot(struct cs_engine *e, struct cs_snapshot *snap);
+int ue_next_sample(struct cs_engine *e, int timeout_ms,
+		   void (*cb)(const struct cs_sample *s, void *arg),
+		   void *arg);
 
 /* engine/user_worker.c, all with ue->lock held */
-int cs_uworker_start(struct cs_uengine *ue, unsigned int cpu);
-void cs_uworker_stop(struct cs_uengine *ue, unsigned int cpu);
-void cs_uworkers_kick(struct cs_uengine *ue);
+int ue_worker_start(struct ue_engine *ue, unsigned int cpu);
+void ue_worker_stop(struct ue_engine *ue, unsigned int cpu);
+void ue_workers_kick(struct ue_engine *ue);
 
 #endif /* CPUSTRESS_ENGINE_USER_H */

@@ -22,7 +22,7 @@
  * worker ran meanwhile. Called with ue->lock before every change of the
  * set of running workers, so a CPU is charged only while it was loaded.
  */
-void cs_sys_account(struct cs_uengine *ue)
+void ue_sys_account(struct ue_engine *ue)
 {
 	uint64_t *steal = calloc(2 * (size_t)ue->nposs, sizeof(*steal));
 	uint64_t *irqs = steal + ue->nposs;
@@ -34,14 +34,14 @@ void cs_sys_account(struct cs_uengine *ue)
 	have_steal = !cs_proc_steal(steal, ue->nposs);
 	have_irqs = !cs_proc_irqs(irqs, ue->nposs);
 	for (cpu = 0; cpu < ue->nposs; cpu++) {
-		struct cs_ucpu *c = &ue->cpu[cpu];
+		struct ue_cpu *c = &ue->cpu[cpu];
 		struct cs_cpu_stats *s = &c->stats;
 
 		if (c->w && have_steal && steal[cpu] >= c->steal_raw)
-			cs_store(&s->steal_ns,
+			CS_STAT_STORE(&s->steal_ns,
 				 s->steal_ns + steal[cpu] - c->steal_raw);
 		if (c->w && have_irqs && irqs[cpu] >= c->irqs_raw)
-			cs_store(&s->irqs, s->irqs + irqs[cpu] - c->irqs_raw);
+			CS_STAT_STORE(&s->irqs, s->irqs + irqs[cpu] - c->irqs_raw);
 		if (have_steal)
 			c->steal_raw = steal[cpu];
 		if (have_irqs)
@@ -54,45 +54,45 @@ void cs_sys_account(struct cs_uengine *ue)
  * Snapshot every CPU's counters into @dst, after bringing steal and
  * interrupts up to date; ue->lock held.
  */
-static void cs_stats_read_all(struct cs_uengine *ue, struct cs_cpu_stats *dst)
+static void ue_stats_read_all(struct ue_engine *ue, struct cs_cpu_stats *dst)
 {
 	unsigned int cpu;
 
-	cs_sys_account(ue);
+	ue_sys_account(ue);
 	for (cpu = 0; cpu < ue->nposs; cpu++)
 		cs_stats_snapshot(&ue->cpu[cpu].stats, &dst[cpu]);
 }
 
 /**
- * cs_sample_newest() - the newest sample, all zeros before the first
+ * ue_sample_newest() - the newest sample, all zeros before the first
  * @ue: the engine, ue->lock held
  */
-const struct cs_usample *cs_sample_newest(const struct cs_uengine *ue)
+const struct ue_sample *ue_sample_newest(const struct ue_engine *ue)
 {
-	return &ue->smp.ring[ue->smp.seq % CS_SAMPLE_RING];
+	return &ue->smp.ring[ue->smp.seq % UE_SAMPLE_RING];
 }
 
 /* One sample: the rates of every CPU since the previous one. */
-static void cs_sample_take(struct cs_uengine *ue, uint64_t now)
+static void ue_sample_take(struct ue_engine *ue, uint64_t now)
 {
-	struct cs_usample *s = &ue->smp.ring[(ue->smp.seq + 1) % CS_SAMPLE_RING];
+	struct ue_sample *s = &ue->smp.ring[(ue->smp.seq + 1) % UE_SAMPLE_RING];
 	uint64_t dt = now - ue->smp.prev_ts;
 	struct cs_cpu_stats *swap;
 	unsigned int cpu;
 
 	if (!dt)
 		return;
-	cs_stats_read_all(ue, ue->smp.cur);
+	ue_stats_read_all(ue, ue->smp.cur);
 	s->ncpus = 0;
 	s->ops_per_sec = 0;
 	for (cpu = 0; cpu < ue->nposs; cpu++) {
 		const struct cs_cpu_stats *prev = &ue->smp.prev[cpu];
 		const struct cs_cpu_stats *cur = &ue->smp.cur[cpu];
-		struct cs_usample_cpu *c = &s->cpu[cpu];
+		struct ue_sample_cpu *c = &s->cpu[cpu];
 
-		cs_rate_compute(prev, cur, dt, cs_elems_per_unit(ue), &c->rate);
+		cs_rate_compute(prev, cur, dt, ue_elems_per_unit(ue), &c->rate);
 		s->ops_per_sec += cs_rate_ops(&c->rate);
-		c->state = cs_cpu_state(ue, cpu);
+		c->state = ue_cpu_state(ue, cpu);
 		/* Loaded now, or during the interval (stopped since). */
 		c->listed = ue->cpu[cpu].w || cur->elements != prev->elements;
 		s->ncpus += c->listed;
@@ -107,18 +107,18 @@ static void cs_sample_take(struct cs_uengine *ue, uint64_t now)
 	pthread_cond_broadcast(&ue->smp.done);
 }
 
-static void *cs_sampler_fn(void *arg)
+static void *ue_sampler_fn(void *arg)
 {
-	struct cs_uengine *ue = arg;
+	struct ue_engine *ue = arg;
 	uint64_t now, interval, wake;
 
 	pthread_mutex_lock(&ue->lock);
 	while (!ue->smp.quit) {
 		now = cs_now_ns();
 		if (ue->running && ue->deadline_ns && now >= ue->deadline_ns)
-			cs_stop_locked(ue);
+			ue_stop_locked(ue);
 		if (now >= ue->smp.next_ns) {
-			cs_sample_take(ue, now);
+			ue_sample_take(ue, now);
 			/* A fixed grid, unless a whole interval was missed. */
 			interval = ue->interval_ms * CS_NSEC_PER_MSEC;
 			ue->smp.next_ns += interval;
@@ -128,69 +128,69 @@ static void *cs_sampler_fn(void *arg)
 		wake = ue->smp.next_ns;
 		if (ue->running && ue->deadline_ns && ue->deadline_ns < wake)
 			wake = ue->deadline_ns;
-		cs_cond_wait_until(&ue->smp.kick, &ue->lock, wake);
+		ue_cond_wait_until(&ue->smp.kick, &ue->lock, wake);
 	}
 	pthread_mutex_unlock(&ue->lock);
 	return NULL;
 }
 
 /* Start the sampler unless it runs; ue->lock held. */
-int cs_sampler_start(struct cs_uengine *ue)
+int ue_sampler_start(struct ue_engine *ue)
 {
 	int ret;
 
 	if (ue->smp.on)
 		return 0;
-	cs_stats_read_all(ue, ue->smp.prev);
+	ue_stats_read_all(ue, ue->smp.prev);
 	ue->smp.prev_ts = cs_now_ns();
 	ue->smp.next_ns = ue->smp.prev_ts + ue->interval_ms * CS_NSEC_PER_MSEC;
-	ret = cs_thread_create(&ue->smp.thread, "cpustress-smp", -1,
-			       cs_sampler_fn, ue);
+	ret = ue_thread_create(&ue->smp.thread, "cpustress-smp", -1,
+			       ue_sampler_fn, ue);
 	if (ret)
-		return cs_uerr(ue, ret, "cannot start the sampler thread: %s",
-			       strerror(-ret));
+		return ue_err(ue, ret, "cannot start the sampler thread: %s",
+			      strerror(-ret));
 	ue->smp.on = true;
 	return 0;
 }
 
-int cs_user_reset_stats(struct cs_engine *e)
+int ue_reset_stats(struct cs_engine *e)
 {
-	struct cs_uengine *ue = cs_ue(e);
+	struct ue_engine *ue = ue_of(e);
 
 	pthread_mutex_lock(&ue->lock);
-	cs_stats_read_all(ue, ue->win_base);
+	ue_stats_read_all(ue, ue->win_base);
 	ue->win_start_ns = cs_now_ns();
 	ue->win_id++;
 	pthread_mutex_unlock(&ue->lock);
 	return 0;
 }
 
-int cs_user_snapshot(struct cs_engine *e, struct cs_snapshot *snap)
+int ue_snapshot(struct cs_engine *e, struct cs_snapshot *snap)
 {
-	struct cs_uengine *ue = cs_ue(e);
+	struct ue_engine *ue = ue_of(e);
 	struct cs_cpu_snap *cpus;
 	unsigned int cpu;
 
 	if (snap->cap < ue->nposs) {
 		cpus = realloc(snap->cpu, ue->nposs * sizeof(*cpus));
 		if (!cpus)
-			return cs_uerr(ue, -ENOMEM, "out of memory for a snapshot of %u CPUs",
-				       ue->nposs);
+			return ue_err(ue, -ENOMEM, "out of memory for a snapshot of %u CPUs",
+				      ue->nposs);
 		snap->cpu = cpus;
 		snap->cap = ue->nposs;
 	}
 	pthread_mutex_lock(&ue->lock);
-	cs_online_read(ue);
-	cs_sys_account(ue);
+	ue_online_read(ue);
+	ue_sys_account(ue);
 	for (cpu = 0; cpu < ue->nposs; cpu++) {
 		struct cs_cpu_snap *cs = &snap->cpu[cpu];
 
 		cs->cpu = cpu;
-		cs->state = cs_cpu_state(ue, cpu);
+		cs->state = ue_cpu_state(ue, cpu);
 		cs_stats_snapshot(&ue->cpu[cpu].stats, &cs->stats);
 		cs->units_total = cs->stats.units;
 		cs_stats_window(&cs->stats, &ue->win_base[cpu]);
-		cs->rate = cs_sample_newest(ue)->cpu[cpu].rate;
+		cs->rate = ue_sample_newest(ue)->cpu[cpu].rate;
 	}
 	snap->ncpus = ue->nposs;
 	snap->ts_ns = cs_now_ns();
@@ -201,10 +201,10 @@ int cs_user_snapshot(struct cs_engine *e, struct cs_snapshot *snap)
 }
 
 /* The sample handed to next_sample()'s callback: the listed CPUs. */
-static struct cs_sample *cs_sample_export(const struct cs_uengine *ue,
+static struct cs_sample *ue_sample_export(const struct ue_engine *ue,
 					  uint64_t seq)
 {
-	const struct cs_usample *u = &ue->smp.ring[seq % CS_SAMPLE_RING];
+	const struct ue_sample *u = &ue->smp.ring[seq % UE_SAMPLE_RING];
 	struct cs_sample *s;
 	unsigned int cpu;
 
@@ -234,11 +234,11 @@ static struct cs_sample *cs_sample_export(const struct cs_uengine *ue,
  * The sampler starts here if no start() did yet: samples of a stopped
  * engine read 0 units/s.
  */
-int cs_user_next_sample(struct cs_engine *e, int timeout_ms,
-			void (*cb)(const struct cs_sample *s, void *arg),
-			void *arg)
+int ue_next_sample(struct cs_engine *e, int timeout_ms,
+		   void (*cb)(const struct cs_sample *s, void *arg),
+		   void *arg)
 {
-	struct cs_uengine *ue = cs_ue(e);
+	struct ue_engine *ue = ue_of(e);
 	uint64_t until = cs_now_ns() +
 			 (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) *
 			 CS_NSEC_PER_MSEC;
@@ -246,24 +246,24 @@ int cs_user_next_sample(struct cs_engine *e, int timeout_ms,
 	int ret;
 
 	pthread_mutex_lock(&ue->lock);
-	ret = cs_sampler_start(ue);
+	ret = ue_sampler_start(ue);
 	if (!ret && !ue->smp.listening) {
 		ue->smp.listening = true;
 		ue->smp.delivered = ue->smp.seq;
 	}
 	while (!ret && ue->smp.seq == ue->smp.delivered)
-		if (cs_cond_wait_until(&ue->smp.done, &ue->lock,
+		if (ue_cond_wait_until(&ue->smp.done, &ue->lock,
 				       until) == ETIMEDOUT)
 			break;
 	if (!ret && ue->smp.seq != ue->smp.delivered) {
 		/* Overrun: the oldest ones are gone, as from a full socket. */
-		if (ue->smp.seq - ue->smp.delivered > CS_SAMPLE_RING)
-			ue->smp.delivered = ue->smp.seq - CS_SAMPLE_RING;
-		s = cs_sample_export(ue, ue->smp.delivered + 1);
+		if (ue->smp.seq - ue->smp.delivered > UE_SAMPLE_RING)
+			ue->smp.delivered = ue->smp.seq - UE_SAMPLE_RING;
+		s = ue_sample_export(ue, ue->smp.delivered + 1);
 		if (s)
 			ue->smp.delivered++;
 		else
-			ret = cs_uerr(ue, -ENOMEM, "out of memory for a sample");
+			ret = ue_err(ue, -ENOMEM, "out of memory for a sample");
 	}
 	pthread_mutex_unlock(&ue->lock);
 	if (!s)
@@ -275,7 +275,7 @@ int cs_user_next_sample(struct cs_engine *e, int timeout_ms,
 	return 1;
 }
 
-int cs_sampler_alloc(struct cs_uengine *ue)
+int ue_sampler_alloc(struct ue_engine *ue)
 {
 	size_t n = ue->nposs;
 	unsigned int i;
@@ -285,7 +285,7 @@ int cs_sampler_alloc(struct cs_uengine *ue)
 	ue->smp.cur = calloc(n, sizeof(*ue->smp.cur));
 	if (!ue->win_base || !ue->smp.prev || !ue->smp.cur)
 		return -ENOMEM;
-	for (i = 0; i < CS_SAMPLE_RING; i++) {
+	for (i = 0; i < UE_SAMPLE_RING; i++) {
 		ue->smp.ring[i].cpu = calloc(n, sizeof(*ue->smp.ring[i].cpu));
 		if (!ue->smp.ring[i].cpu)
 			return -ENOMEM;
@@ -293,12 +293,12 @@ int cs_sampler_alloc(struct cs_uengine *ue)
 	return 0;
 }
 
-/* Free what cs_sampler_alloc() got, even partly; the sampler has ended. */
-void cs_sampler_free(struct cs_uengine *ue)
+/* Free what ue_sampler_alloc() got, even partly; the sampler has ended. */
+void ue_sampler_free(struct ue_engine *ue)
 {
 	unsigned int i;
 
-	for (i = 0; i < CS_SAMPLE_RING; i++)
+	for (i = 0; i < UE_SAMPLE_RING; i++)
 		free(ue->smp.ring[i].cpu);
 	free(ue->smp.cur);
 	free(ue->smp.prev);

@@ -8,7 +8,7 @@
  * its counters and checks for stop and for a new configuration, so a stop
  * or a change of busy_pct takes effect within one chunk (~20 us).
  *
- * Counters live in struct cs_ucpu, which belongs to the CPU, not to the
+ * Counters live in struct ue_cpu, which belongs to the CPU, not to the
  * thread: they keep growing across stop and start. Each is written by one
  * thread only, with relaxed atomic stores, and read with relaxed loads:
  * readers never block a worker.
@@ -32,20 +32,20 @@
  * Run-queue wait and involuntary switches cost a system call each: read
  * them every 10 ms of work (and after each sleep), not after every chunk.
  */
-#define CS_SLOW_NS		(10 * CS_NSEC_PER_MSEC)
+#define UE_SLOW_NS		(10 * CS_NSEC_PER_MSEC)
 
 /**
- * struct cs_raw - the kernel's counters of the thread, as read
+ * struct ue_raw - the kernel's counters of the thread, as read
  * @wait: run-queue wait, ns (stays 0 without /proc/thread-self/schedstat)
  * @nivcsw: involuntary context switches
  */
-struct cs_raw {
+struct ue_raw {
 	uint64_t wait;
 	uint64_t nivcsw;
 };
 
 /**
- * struct cs_uworker - one worker thread
+ * struct ue_worker - one worker thread
  * @ue: its engine
  * @c: its CPU
  * @thread: the thread
@@ -62,9 +62,9 @@ struct cs_raw {
  * @raw0: the kernel's counters when the thread started
  * @base: published counters when the thread started
  */
-struct cs_uworker {
-	struct cs_uengine *ue;
-	struct cs_ucpu *c;
+struct ue_worker {
+	struct ue_engine *ue;
+	struct ue_cpu *c;
 	pthread_t thread;
 	uint64_t *buf;
 	int stop;
@@ -74,12 +74,12 @@ struct cs_uworker {
 	uint32_t gen;
 	int wait_fd;
 	uint64_t slow_ns;
-	struct cs_raw raw0;
-	struct cs_raw base;
+	struct ue_raw raw0;
+	struct ue_raw base;
 };
 
 /* Read the thread's counters; a counter that cannot be read keeps @r's. */
-static void cs_raw_read(const struct cs_uworker *w, struct cs_raw *r)
+static void ue_raw_read(const struct ue_worker *w, struct ue_raw *r)
 {
 	struct rusage ru;
 
@@ -90,33 +90,33 @@ static void cs_raw_read(const struct cs_uworker *w, struct cs_raw *r)
 }
 
 /* Publish the kernel-derived counters: base + growth since thread start. */
-static void cs_uworker_publish(struct cs_uworker *w, uint64_t now)
+static void ue_worker_publish(struct ue_worker *w, uint64_t now)
 {
 	struct cs_cpu_stats *s = &w->c->stats;
-	struct cs_raw r = w->raw0;
+	struct ue_raw r = w->raw0;
 
-	cs_raw_read(w, &r);
-	cs_store(&s->wait_ns, w->base.wait + r.wait - w->raw0.wait);
-	cs_store(&s->nivcsw, w->base.nivcsw + r.nivcsw - w->raw0.nivcsw);
+	ue_raw_read(w, &r);
+	CS_STAT_STORE(&s->wait_ns, w->base.wait + r.wait - w->raw0.wait);
+	CS_STAT_STORE(&s->nivcsw, w->base.nivcsw + r.nivcsw - w->raw0.nivcsw);
 	w->slow_ns = now;
 }
 
-static void cs_uworker_begin(struct cs_uworker *w)
+static void ue_worker_begin(struct ue_worker *w)
 {
 	struct cs_cpu_stats *s = &w->c->stats;
 	int fd = cs_proc_wait_open();
 
 	w->wait_fd = fd < 0 ? -1 : fd;
-	w->raw0 = (struct cs_raw){ 0 };
-	cs_raw_read(w, &w->raw0);
+	w->raw0 = (struct ue_raw){ 0 };
+	ue_raw_read(w, &w->raw0);
 	w->base.wait = s->wait_ns;
 	w->base.nivcsw = s->nivcsw;
-	w->unit.nelems = cs_elems_per_unit(w->ue);
+	w->unit.nelems = ue_elems_per_unit(w->ue);
 	w->spins = w->ue->wu_spins;
 }
 
 /* A wrong test vector means this CPU computes wrong results: say so. */
-static void cs_uworker_selfcheck(struct cs_uworker *w)
+static void ue_worker_selfcheck(struct ue_worker *w)
 {
 	struct cs_cpu_stats *s = &w->c->stats;
 	uint64_t scratch[CS_SELFCHECK_ELEMS];
@@ -125,28 +125,28 @@ static void cs_uworker_selfcheck(struct cs_uworker *w)
 	bad = cs_wu_selfcheck((__u64 *)scratch, CS_SELFCHECK_ELEMS);
 	if (!bad)
 		return;
-	cs_store(&s->selfcheck_errors, s->selfcheck_errors + 1);
+	CS_STAT_STORE(&s->selfcheck_errors, s->selfcheck_errors + 1);
 	fprintf(stderr, "cpustress: CPU %u: work-unit self-check FAILED, %u of %u elements wrong: this CPU computes wrong results\n",
 		w->c->cpu, bad, CS_SELFCHECK_ELEMS);
 }
 
-static bool cs_uworker_should_stop(const struct cs_uworker *w)
+static bool ue_worker_should_stop(const struct ue_worker *w)
 {
-	return cs_load(&w->stop);
+	return CS_STAT_LOAD(&w->stop);
 }
 
-static bool cs_uworker_reconfigured(const struct cs_uworker *w)
+static bool ue_worker_reconfigured(const struct ue_worker *w)
 {
-	/* Pairs with the release in cs_config_changed(). */
+	/* Pairs with the release in ue_config_changed(). */
 	return __atomic_load_n(&w->ue->gen, __ATOMIC_ACQUIRE) != w->gen;
 }
 
-static void cs_uworker_configure(struct cs_uworker *w)
+static void ue_worker_configure(struct ue_worker *w)
 {
 	/* Read the generation before the values it publishes. */
 	w->gen = __atomic_load_n(&w->ue->gen, __ATOMIC_ACQUIRE);
-	cs_duty_init(&w->duty, cs_load(&w->ue->busy_pct),
-		     cs_load(&w->ue->period_ms));
+	cs_duty_init(&w->duty, CS_STAT_LOAD(&w->ue->busy_pct),
+		     CS_STAT_LOAD(&w->ue->period_ms));
 }
 
 /*
@@ -155,7 +155,7 @@ static void cs_uworker_configure(struct cs_uworker *w)
  * inside the working part counts as busy, which is what makes contention
  * show as fewer units, longer units and more wait or steal.
  */
-static uint64_t cs_uworker_work(struct cs_uworker *w, uint64_t budget)
+static uint64_t ue_worker_work(struct ue_worker *w, uint64_t budget)
 {
 	uint64_t t = cs_now_ns();
 	uint64_t done = 0;
@@ -170,9 +170,9 @@ static uint64_t cs_uworker_work(struct cs_uworker *w, uint64_t budget)
 		t = now;
 		done += d;
 		cs_unit_account(&w->c->stats, &w->unit, n, d);
-		if (now - w->slow_ns >= CS_SLOW_NS)
-			cs_uworker_publish(w, now);
-		if (cs_uworker_should_stop(w) || cs_uworker_reconfigured(w))
+		if (now - w->slow_ns >= UE_SLOW_NS)
+			ue_worker_publish(w, now);
+		if (ue_worker_should_stop(w) || ue_worker_reconfigured(w))
 			break;
 	}
 	return done;
@@ -183,40 +183,40 @@ static uint64_t cs_uworker_work(struct cs_uworker *w, uint64_t budget)
  * an absolute timed wait on a monotonic condition variable is
  * clock_nanosleep(TIMER_ABSTIME) that the engine can cut short.
  */
-static void cs_uworker_sleep(struct cs_uworker *w, uint64_t until)
+static void ue_worker_sleep(struct ue_worker *w, uint64_t until)
 {
 	struct cs_cpu_stats *s = &w->c->stats;
 	uint64_t t0 = cs_now_ns();
 
 	pthread_mutex_lock(&w->ue->wake_lock);
-	while (!cs_uworker_should_stop(w) && !cs_uworker_reconfigured(w))
-		if (cs_cond_wait_until(&w->ue->wake, &w->ue->wake_lock,
+	while (!ue_worker_should_stop(w) && !ue_worker_reconfigured(w))
+		if (ue_cond_wait_until(&w->ue->wake, &w->ue->wake_lock,
 				       until) == ETIMEDOUT)
 			break;
 	pthread_mutex_unlock(&w->ue->wake_lock);
-	cs_store(&s->sleep_ns, s->sleep_ns + (cs_now_ns() - t0));
+	CS_STAT_STORE(&s->sleep_ns, s->sleep_ns + (cs_now_ns() - t0));
 }
 
-static void *cs_uworker_fn(void *data)
+static void *ue_worker_fn(void *data)
 {
-	struct cs_uworker *w = data;
+	struct ue_worker *w = data;
 	uint64_t period_start, period_end, now;
 
-	cs_uworker_selfcheck(w);
-	cs_uworker_begin(w);
-	cs_uworker_configure(w);
+	ue_worker_selfcheck(w);
+	ue_worker_begin(w);
+	ue_worker_configure(w);
 	period_start = cs_now_ns();
 
-	while (!cs_uworker_should_stop(w)) {
-		if (cs_uworker_reconfigured(w)) {
-			cs_uworker_configure(w);
+	while (!ue_worker_should_stop(w)) {
+		if (ue_worker_reconfigured(w)) {
+			ue_worker_configure(w);
 			period_start = cs_now_ns();
 		}
 		cs_duty_account(&w->duty,
-				cs_uworker_work(w, cs_duty_budget(&w->duty)));
+				ue_worker_work(w, cs_duty_budget(&w->duty)));
 		period_end = period_start + w->duty.period_ns;
 		if (!w->duty.full)
-			cs_uworker_sleep(w, period_end);
+			ue_worker_sleep(w, period_end);
 		/*
 		 * Periods follow each other on a fixed grid, unless this one
 		 * overran by a whole period (the process was stopped, the
@@ -228,23 +228,23 @@ static void *cs_uworker_fn(void *data)
 		else
 			period_start = period_end;
 	}
-	cs_uworker_publish(w, cs_now_ns());
+	ue_worker_publish(w, cs_now_ns());
 	if (w->wait_fd >= 0)
 		close(w->wait_fd);
 	return NULL;
 }
 
 /**
- * cs_uworker_start() - start the worker of @cpu unless it runs already
+ * ue_worker_start() - start the worker of @cpu unless it runs already
  * @ue: the engine, ue->lock held
  * @cpu: a CPU this process may run on
  *
  * Return: 0 or a negative errno, with ue->pub.err set.
  */
-int cs_uworker_start(struct cs_uengine *ue, unsigned int cpu)
+int ue_worker_start(struct ue_engine *ue, unsigned int cpu)
 {
-	struct cs_ucpu *c = &ue->cpu[cpu];
-	struct cs_uworker *w;
+	struct ue_cpu *c = &ue->cpu[cpu];
+	struct ue_worker *w;
 	char name[16];
 	int ret = -ENOMEM;
 
@@ -258,14 +258,14 @@ int cs_uworker_start(struct cs_uengine *ue, unsigned int cpu)
 	 * its pages first, so they come from its CPU's node, as the module's
 	 * kvzalloc_node() buffers do.
 	 */
-	w->buf = calloc(cs_elems_per_unit(ue), sizeof(*w->buf));
+	w->buf = calloc(ue_elems_per_unit(ue), sizeof(*w->buf));
 	if (!w->buf)
 		goto err_free;
 	w->ue = ue;
 	w->c = c;
 	w->wait_fd = -1;
 	snprintf(name, sizeof(name), "cpustress/%u", cpu);
-	ret = cs_thread_create(&w->thread, name, (int)cpu, cs_uworker_fn, w);
+	ret = ue_thread_create(&w->thread, name, (int)cpu, ue_worker_fn, w);
 	if (ret)
 		goto err_free;
 	c->w = w;
@@ -275,15 +275,15 @@ err_free:
 	free(w->buf);
 	free(w);
 err:
-	return cs_uerr(ue, ret, "CPU %u: cannot start a worker thread: %s",
-		       cpu, strerror(-ret));
+	return ue_err(ue, ret, "CPU %u: cannot start a worker thread: %s",
+		      cpu, strerror(-ret));
 }
 
 /**
- * cs_uworkers_kick() - wake every sleeping worker to look at its flags
+ * ue_workers_kick() - wake every sleeping worker to look at its flags
  * @ue: the engine
  */
-void cs_uworkers_kick(struct cs_uengine *ue)
+void ue_workers_kick(struct ue_engine *ue)
 {
 	pthread_mutex_lock(&ue->wake_lock);
 	pthread_cond_broadcast(&ue->wake);
@@ -291,19 +291,19 @@ void cs_uworkers_kick(struct cs_uengine *ue)
 }
 
 /**
- * cs_uworker_stop() - stop the worker of @cpu, if any, and wait for it
+ * ue_worker_stop() - stop the worker of @cpu, if any, and wait for it
  * @ue: the engine, ue->lock held
  * @cpu: a possible CPU
  */
-void cs_uworker_stop(struct cs_uengine *ue, unsigned int cpu)
+void ue_worker_stop(struct ue_engine *ue, unsigned int cpu)
 {
-	struct cs_ucpu *c = &ue->cpu[cpu];
-	struct cs_uworker *w = c->w;
+	struct ue_cpu *c = &ue->cpu[cpu];
+	struct ue_worker *w = c->w;
 
 	if (!w)
 		return;
-	cs_store(&w->stop, 1);
-	cs_uworkers_kick(ue);
+	CS_STAT_STORE(&w->stop, 1);
+	ue_workers_kick(ue);
 	pthread_join(w->thread, NULL);
 	free(w->buf);
 	free(w);
