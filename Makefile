@@ -66,6 +66,10 @@ UNIT_SRCS_test_serve_http := $(SERVE_TEST_SRCS)
 UNIT_LIBS_test_serve_http := -ljansson -lmicrohttpd
 UNIT_SRCS_test_serve_store := userspace/serve/store.c $(SERVE_TEST_SRCS)
 UNIT_LIBS_test_serve_store := -ljansson -lmicrohttpd
+FLEET_SRCS := userspace/fleet/targets.c userspace/fleet/client.c \
+	userspace/fleet/poll.c userspace/fleet/verdict.c
+UNIT_SRCS_test_fleet := $(FLEET_SRCS) userspace/sweep/compare.c $(SWEEP_FILE_SRCS)
+UNIT_LIBS_test_fleet := -ljansson
 $(foreach t,$(UNIT_TESTS),$(eval $(BUILD)/tests/$(t) $(BUILD)/tests/$(t)-san: \
 	$(UNIT_SRCS_$(t)) $(wildcard tests/unit/*.h userspace/*/*.h) \
 	include/uapi/linux/cpustress.h))
@@ -85,7 +89,8 @@ CLI_SRCS := userspace/cli/main.c userspace/util/args.c userspace/cli/cmd_args.c 
 	userspace/cli/json_out.c userspace/engine/kernel.c \
 	userspace/engine/kernel_parse.c $(USER_ENGINE_SRCS) \
 	userspace/cli/cmd_sweep.c userspace/sweep/run.c $(SWEEP_FILE_SRCS) \
-	userspace/cli/cmd_compare.c userspace/sweep/compare.c $(SERVE_SRCS)
+	userspace/cli/cmd_compare.c userspace/sweep/compare.c $(SERVE_SRCS) \
+	$(FLEET_SRCS)
 CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*/*.h) $(SHARED_HDRS) \
 	include/uapi/linux/cpustress.h
 CLI_PKGS := libnl-genl-3.0 jansson libmicrohttpd

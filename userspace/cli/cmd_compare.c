@@ -12,9 +12,6 @@
 #include "cli/cli.h"
 #include "sweep/compare.h"
 
-/* Largest price taken, USD per hour: more is a typo. */
-#define COST_MAX	1e6
-
 static const char compare_usage[] =
 	"usage: " PROG_NAME " compare FILE.json... [--cost NAME=USD_PER_HOUR]..."
 	" [--format table|csv]\n";
@@ -41,23 +38,6 @@ struct compare_opts {
 
 enum { CMP_COST, CMP_FORMAT, CMP_HELP };
 
-/* A price: a plain decimal number ("0.45", "12"), nothing else. */
-static int parse_cost_value(const char *s, double *out)
-{
-	static const char digits[] = "0123456789";
-	size_t whole = strspn(s, digits), frac = 0;
-	const char *p = s + whole;
-
-	if (*p == '.') {
-		frac = strspn(p + 1, digits);
-		p += 1 + frac;
-	}
-	if (!whole || p[-1] == '.' || *p)
-		return -EINVAL;
-	*out = strtod(s, NULL);
-	return 0;
-}
-
 /* --cost NAME=USD_PER_HOUR: split at the last '=', check both halves. */
 static int parse_cost(struct cs_argscan *sc, struct compare_opts *o)
 {
@@ -75,14 +55,14 @@ static int parse_cost(struct cs_argscan *sc, struct compare_opts *o)
 			     CS_COMPARE_LABEL_MAX - 1);
 		return CS_ARG_ERR;
 	}
-	if (parse_cost_value(eq + 1, &v)) {
+	if (cs_compare_parse_price(eq + 1, &v)) {
 		cs_arg_error(sc, "--cost %s: '%s' is not a price in USD per hour, like 0.45",
 			     sc->val, eq + 1);
 		return CS_ARG_ERR;
 	}
-	if (v <= 0 || v > COST_MAX) {
+	if (v <= 0 || v > CS_COMPARE_COST_MAX) {
 		cs_arg_error(sc, "--cost %s: the price must be above 0 and at most %.0f USD per hour",
-			     sc->val, COST_MAX);
+			     sc->val, CS_COMPARE_COST_MAX);
 		return CS_ARG_ERR;
 	}
 	if (o->ncosts == CS_COMPARE_FILES_MAX) {

@@ -518,3 +518,19 @@ void cs_compare_print_csv(FILE *f, const struct cs_compare *c)
 			p[r].rank);
 	}
 }
+
+int cs_compare_parse_price(const char *s, double *out)
+{
+	static const char digits[] = "0123456789";
+	size_t whole = strspn(s, digits), frac = 0;
+	const char *p = s + whole;
+
+	if (*p == '.') {
+		frac = strspn(p + 1, digits);
+		p += 1 + frac;
+	}
+	if (!whole || p[-1] == '.' || *p)
+		return -EINVAL;
+	*out = strtod(s, NULL);
+	return 0;
+}

@@ -21,6 +21,7 @@
 
 #define CS_COMPARE_FILES_MAX	16
 #define CS_COMPARE_LABEL_MAX	512
+#define CS_COMPARE_COST_MAX	1e6	/* USD per hour: more is a typo */
 
 /* The CSV header line, without its newline. */
 extern const char cs_compare_csv_header[];
@@ -138,6 +139,12 @@ int cs_compare_set_cost(struct cs_compare *c, const char *name,
  */
 size_t cs_compare_price(const struct cs_compare *c,
 			struct cs_compare_price *out);
+
+/*
+ * A price as the user writes it: a plain decimal number ("0.45", "12"),
+ * nothing else (no sign, exponent or blank). Return: 0 or -EINVAL.
+ */
+int cs_compare_parse_price(const char *s, double *out);
 
 /* The human table: curves, maxUnits, then price-performance if priced. */
 void cs_compare_print_table(FILE *f, const struct cs_compare *c);
