@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 
 #include "cpustress.h"
+#include <cpustress/version.h>
 
 static bool autostart;
 module_param(autostart, bool, 0444);
@@ -593,3 +594,4 @@ module_exit(cs_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("CPU work-unit load generator and throughput reporter");
 MODULE_AUTHOR("The cpustress developers");
+MODULE_VERSION(CS_VERSION);
