@@ -51,6 +51,8 @@ UNIT_SRCS_test_cli_args := userspace/util/args.c userspace/cli/cmd_args.c \
 	userspace/util/cpulist.c userspace/engine/engine.c $(SWEEP_FILE_SRCS)
 UNIT_LIBS_test_cli_args := -ljansson
 UNIT_SRCS_test_sweep_analysis := userspace/sweep/analysis.c
+UNIT_SRCS_test_sweep_stats := userspace/sweep/stats.c userspace/sweep/design.c
+UNIT_SRCS_test_sweep_sim := userspace/sweep/stats.c userspace/sweep/design.c
 UNIT_SRCS_test_sweep_write := $(SWEEP_FILE_SRCS)
 UNIT_LIBS_test_sweep_write := -ljansson
 UNIT_SRCS_test_compare := $(SWEEP_FILE_SRCS) userspace/sweep/compare.c
