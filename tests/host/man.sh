@@ -10,7 +10,7 @@
 # Prints PASS/FAIL lines.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cli=${1:-$top/userspace/cpustress}
+cli=$(realpath -m "${1:-$top/userspace/cpustress}")
 T="man"
 . "$top/tests/host/lib.sh"
 need_exec "$cli" "make cli"

@@ -8,7 +8,7 @@
 # Prints PASS/FAIL lines.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cli=${1:-$top/userspace/cpustress}
+cli=$(realpath -m "${1:-$top/userspace/cpustress}")
 T="package"
 . "$top/tests/host/lib.sh"
 tmp=$(mktemp -d)
