@@ -44,10 +44,14 @@ USER_ENGINE_SRCS := userspace/engine/engine.c userspace/engine/user.c \
 	userspace/engine/procstat.c userspace/util/cpulist.c
 UNIT_SRCS_test_cpulist := userspace/util/cpulist.c
 UNIT_SRCS_test_engine_user := $(USER_ENGINE_SRCS)
+# The CLI's option parsers: the scanner, every command's options and the
+# exporter's own syntax (listen address, log level) they check.
+ARGS_SRCS := userspace/util/args.c userspace/cli/cmd_args.c \
+	userspace/serve/args.c
 SWEEP_FILE_SRCS := userspace/sweep/analysis.c userspace/sweep/write.c \
 	userspace/sweep/file.c userspace/sweep/summary.c \
 	userspace/sweep/read.c userspace/util/json_in.c
-UNIT_SRCS_test_cli_args := userspace/util/args.c userspace/cli/cmd_args.c \
+UNIT_SRCS_test_cli_args := $(ARGS_SRCS) \
 	userspace/util/cpulist.c userspace/engine/engine.c $(SWEEP_FILE_SRCS)
 UNIT_LIBS_test_cli_args := -ljansson
 UNIT_SRCS_test_sweep_analysis := userspace/sweep/analysis.c
@@ -61,8 +65,8 @@ UNIT_SRCS_test_serve_render := userspace/serve/render.c userspace/engine/engine.
 UNIT_LIBS_test_serve_render := -ljansson
 UNIT_SRCS_test_serve_collect := userspace/serve/collect.c \
 	userspace/serve/shared_engine.c userspace/engine/engine.c
-SERVE_TEST_SRCS := userspace/serve/http.c userspace/util/args.c \
-	userspace/cli/cmd_args.c userspace/util/cpulist.c userspace/engine/engine.c \
+SERVE_TEST_SRCS := userspace/serve/http.c $(ARGS_SRCS) \
+	userspace/util/cpulist.c userspace/engine/engine.c \
 	userspace/sweep/run.c $(SWEEP_FILE_SRCS)
 UNIT_SRCS_test_serve_http := $(SERVE_TEST_SRCS)
 UNIT_LIBS_test_serve_http := -ljansson -lmicrohttpd
@@ -86,7 +90,7 @@ SERVE_SRCS := userspace/cli/cmd_serve.c userspace/serve/daemon.c \
 # The CLI. The test VM gets the same binary with the shared libraries it
 # needs (tools/vm/mkinitramfs -b): libmicrohttpd cannot be linked
 # statically here (Debian ships no static p11-kit or libunistring).
-CLI_SRCS := userspace/cli/main.c userspace/util/args.c userspace/cli/cmd_args.c \
+CLI_SRCS := userspace/cli/main.c $(ARGS_SRCS) \
 	userspace/cli/cmd_status.c userspace/cli/cmd_run.c userspace/cli/cmd_top.c \
 	userspace/cli/json_out.c userspace/engine/kernel.c \
 	userspace/engine/kernel_parse.c $(USER_ENGINE_SRCS) \
@@ -150,13 +154,13 @@ FUZZ_BINS := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/httpraw \
 FUZZ_SRCS_sweep := $(SWEEP_FILE_SRCS)
 FUZZ_SRCS_compare := $(SWEEP_FILE_SRCS) userspace/sweep/compare.c
 FUZZ_SRCS_files := userspace/serve/http.c userspace/serve/store.c \
-	userspace/util/args.c userspace/cli/cmd_args.c userspace/util/cpulist.c \
+	$(ARGS_SRCS) userspace/util/cpulist.c \
 	userspace/engine/engine.c userspace/sweep/run.c $(SWEEP_FILE_SRCS)
-FUZZ_SRCS_args := userspace/util/args.c userspace/cli/cmd_args.c userspace/util/cpulist.c \
+FUZZ_SRCS_args := $(ARGS_SRCS) userspace/util/cpulist.c \
 	userspace/engine/engine.c $(SWEEP_FILE_SRCS)
 FUZZ_SRCS_http := $(filter-out userspace/cli/cmd_serve.c,$(SERVE_SRCS)) \
-	$(USER_ENGINE_SRCS) userspace/sweep/run.c userspace/util/args.c \
-	userspace/cli/cmd_args.c $(SWEEP_FILE_SRCS)
+	$(USER_ENGINE_SRCS) userspace/sweep/run.c $(ARGS_SRCS) \
+	$(SWEEP_FILE_SRCS)
 $(foreach h,$(FUZZ_HARNESSES),$(eval $(BUILD)/fuzz/$(h): $(FUZZ_SRCS_$(h))))
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(wildcard userspace/*/*.h) \

@@ -4,11 +4,16 @@
  * parse_*_args() beside it so that argument handling can be tested without
  * a kernel (tests/unit/test_cli_args.c).
  *
- *   cli.c        main, the command table, global options
- *   args.c       the strict number parser and the option scanner
- *   cmd_args.c   every command's options, usage line and parser
- *   cmd_status.c status            cmd_run.c  start, stop, set
- *   cmd_top.c    top               json_out.c engine structures as JSON
+ *   main.c        main, the command table, global options
+ *   cmd_args.c    every command's options, usage line and parser (the
+ *                 scanner is util/args.c)
+ *   cmd_status.c  status             cmd_run.c      start, stop, set
+ *   cmd_top.c     top                cmd_sweep.c    sweep
+ *   cmd_compare.c compare            cmd_serve.c    serve
+ *   json_out.c    engine structures as JSON
+ *
+ * The top layer: a file here may include any layer below
+ * (util < engine < sweep < serve < fleet < cli), none includes this one.
  */
 #ifndef CPUSTRESS_CLI_H
 #define CPUSTRESS_CLI_H
@@ -21,6 +26,7 @@
 
 #include <cpustress/version.h>
 
+#include "util/args.h"
 #include "engine/engine.h"
 #include "sweep/sweep.h"
 
@@ -30,8 +36,6 @@
 #define EXIT_USAGE	2
 
 /* Ranges of the command-line values (the module checks them too). */
-#define CS_BUSY_MIN	1
-#define CS_BUSY_MAX	100
 #define CS_PERIOD_MIN	10
 #define CS_PERIOD_MAX	10000
 #define CS_INTERVAL_MIN	10
@@ -46,57 +50,6 @@ enum cs_parse {
 	CS_PARSE_HELP,		/* -h/--help: print usage to stdout, exit 0 */
 	CS_PARSE_ERR,		/* err holds one line: print it and the usage */
 };
-
-/* --- args.c ---------------------------------------------------------- */
-
-int cs_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
-
-/**
- * struct cs_opt - one option a command accepts
- * @name: long name without the dashes ("busy")
- * @short_name: one-letter alias, or 0
- * @has_arg: takes a value, as "--name VALUE" or "--name=VALUE"
- */
-struct cs_opt {
-	const char *name;
-	char short_name;
-	bool has_arg;
-};
-
-/**
- * struct cs_argscan - walks argv[1..] over a table of options
- * @argc: argument count, argv[0] being the command name
- * @argv: the arguments
- * @opts: the table, ended by an entry with a NULL name
- * @pos: next argument to look at
- * @seen: bitmap of options already given (an option given twice is an error)
- * @val: the value of the option just returned
- * @err: where an error message goes
- * @errlen: its size
- */
-struct cs_argscan {
-	int argc;
-	char **argv;
-	const struct cs_opt *opts;
-	int pos;
-	uint64_t seen;
-	const char *val;
-	char *err;
-	size_t errlen;
-};
-
-#define CS_ARG_END	(-1)
-#define CS_ARG_ERR	(-2)
-
-void cs_argscan_init(struct cs_argscan *sc, int argc, char **argv,
-		     const struct cs_opt *opts, char *err, size_t errlen);
-int cs_argscan_next(struct cs_argscan *sc);
-int cs_arg_u32(struct cs_argscan *sc, int idx, uint32_t min, uint32_t max,
-	       uint32_t *out);
-int cs_arg_u32_list(struct cs_argscan *sc, int idx, uint32_t min,
-		    uint32_t max, uint32_t *out, uint32_t cap, uint32_t *n);
-void cs_arg_error(struct cs_argscan *sc, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /* --- cmd_args.c: options of each command ----------------------------- */
 
@@ -124,11 +77,6 @@ struct cs_top_opts {
 	bool json;
 	const char *engine;
 };
-
-/* Sweep defaults (README.md "Sweeps"). */
-#define CS_SWEEP_DURATION_DEF	5	/* s */
-#define CS_SWEEP_WARMUP_DEF	2	/* s */
-#define CS_SWEEP_PERIOD_DEF	100	/* ms */
 
 /**
  * struct cs_sweep_opts - options of cpustress sweep
@@ -174,10 +122,24 @@ extern const char set_usage[];
 extern const char top_usage[];
 extern const char sweep_usage[];
 
+struct cs_serve_opts;
+
+extern const char serve_usage[];
+
+/**
+ * parse_serve_args() - options of cpustress serve, with their fallbacks
+ *
+ * Fills @o, reading $LISTENADDRESS, $PCD_LOGLEVEL, $STATE_DIRECTORY and
+ * $HOME for what the command line leaves out. A bad value, given or from
+ * the environment, is an error naming it.
+ */
+enum cs_parse parse_serve_args(int argc, char **argv, struct cs_serve_opts *o,
+			       char *err, size_t errlen);
+
 int cmd_parse_result(enum cs_parse r, const char *cmd, const char *usage,
 		     const char *err);
 
-/* --- cli.c: shared by the commands ----------------------------------- */
+/* --- main.c: shared by the commands ---------------------------------- */
 
 extern volatile sig_atomic_t cs_interrupted;
 
@@ -200,6 +162,7 @@ int set_main(int argc, char **argv);
 int top_main(int argc, char **argv);
 int sweep_main(int argc, char **argv);		/* cmd_sweep.c */
 int compare_main(int argc, char **argv);	/* cmd_compare.c */
+int serve_main(int argc, char **argv);		/* cmd_serve.c */
 
 void cs_print_cpu_header(const char *first, bool units);
 void cs_print_cpu_row(const char *first, const struct cs_cpu_snap *c,

@@ -4,13 +4,13 @@
  * fills a struct: nothing here opens an engine, so the unit tests can call
  * each parser with any argv.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
+
+#include <cpustress/duty.h>
 
 #include "cli/cli.h"
 #include "util/cpulist.h"
@@ -85,7 +85,7 @@ static int parse_setting(struct cs_argscan *sc, int idx, struct cs_settings *s)
 {
 	switch (idx) {
 	case OPT_BUSY:
-		return cs_arg_u32(sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+		return cs_arg_u32(sc, idx, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX,
 				  &s->busy_pct);
 	case OPT_CPUS:
 		s->cpus = sc->val;
@@ -309,7 +309,7 @@ static int parse_sweep_opt(struct cs_argscan *sc, int idx,
 
 	switch (idx) {
 	case SWEEP_BUSY:
-		return cs_arg_u32_list(sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+		return cs_arg_u32_list(sc, idx, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX,
 				       p->levels, CS_SWEEP_LEVELS_MAX,
 				       &p->nlevels);
 	case SWEEP_STEPS:
@@ -467,103 +467,6 @@ const char serve_usage[] =
 	" --log-level),\n"
 	"  STATE_DIRECTORY (for --state-dir)\n";
 
-int cs_log_level_parse(const char *s, enum cs_log_level *out)
-{
-	static const struct {
-		const char *name;
-		enum cs_log_level level;
-	} names[] = {
-		{ "error", CS_LOG_ERROR },
-		{ "warn", CS_LOG_WARN },
-		{ "warning", CS_LOG_WARN },
-		{ "info", CS_LOG_INFO },
-		{ "debug", CS_LOG_DEBUG },
-	};
-	size_t i;
-
-	for (i = 0; s && i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcasecmp(s, names[i].name)) {
-			*out = names[i].level;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/* A host name: letters, digits, '-' and '.', as DNS allows. */
-static bool host_name_valid(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
-			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
-
-	return *s && !s[n] && s[0] != '-' && s[0] != '.';
-}
-
-int cs_listen_parse(const char *s, struct cs_listen *l, char *err,
-		    size_t errlen)
-{
-	unsigned char addr[16];
-	const char *colon, *port;
-	uint32_t v;
-	size_t n;
-
-	memset(l, 0, sizeof(*l));
-	if (s[0] == '[') {
-		const char *end = strchr(s, ']');
-
-		if (!end || end[1] != ':') {
-			snprintf(err, errlen, "'%s' is not [IPV6ADDR]:PORT", s);
-			return -EINVAL;
-		}
-		n = (size_t)(end - s - 1);
-		if (n >= sizeof(l->host)) {
-			snprintf(err, errlen, "'%s': address too long", s);
-			return -EINVAL;
-		}
-		memcpy(l->host, s + 1, n);
-		l->host[n] = '\0';
-		if (inet_pton(AF_INET6, l->host, addr) != 1) {
-			snprintf(err, errlen, "'%s': '%s' is not an IPv6 address",
-				 s, l->host);
-			return -EINVAL;
-		}
-		l->v6 = true;
-		port = end + 2;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon) {
-			snprintf(err, errlen, "'%s' has no port: give HOST:PORT, [IPV6ADDR]:PORT or :PORT",
-				 s);
-			return -EINVAL;
-		}
-		if (memchr(s, ':', (size_t)(colon - s))) {
-			snprintf(err, errlen, "'%s': put an IPv6 address in brackets, as in [::1]:8080",
-				 s);
-			return -EINVAL;
-		}
-		n = (size_t)(colon - s);
-		if (n >= sizeof(l->host)) {
-			snprintf(err, errlen, "'%s': host too long", s);
-			return -EINVAL;
-		}
-		memcpy(l->host, s, n);
-		l->host[n] = '\0';
-		if (n && !host_name_valid(l->host)) {
-			snprintf(err, errlen, "'%s': '%s' is not an address or a host name",
-				 s, l->host);
-			return -EINVAL;
-		}
-		port = colon + 1;
-	}
-	if (cs_parse_u32(port, 0, 65535, &v)) {
-		snprintf(err, errlen, "'%s': the port '%s' is not a number in 0..65535",
-			 s, port);
-		return -EINVAL;
-	}
-	l->port = (uint16_t)v;
-	return 0;
-}
-
 /* $HOME, else the password database's home of this user, else "". */
 static const char *home_dir(void)
 {
@@ -634,7 +537,7 @@ static int parse_serve_opt(struct cs_argscan *sc, int idx,
 		o->load = true;
 		return 0;
 	case SERVE_BUSY:
-		return cs_arg_u32(sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+		return cs_arg_u32(sc, idx, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX,
 				  &o->busy_pct);
 	case SERVE_CPUS:
 		o->cpus = sc->val;
@@ -733,7 +636,7 @@ enum cs_parse parse_serve_args(int argc, char **argv, struct cs_serve_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->log_level = CS_LOG_INFO;
 	o->engine = CS_ENGINE_KERNEL;
-	o->busy_pct = CS_BUSY_MAX;
+	o->busy_pct = CS_BUSY_PCT_MAX;
 	o->cpus = "all";
 	o->max_conns = CS_SERVE_CONNS_DEFAULT;
 	o->max_per_ip = CS_SERVE_CONNS_PER_IP_DEFAULT;

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "serve/serve.h"
 
 volatile sig_atomic_t cs_interrupted;
 

@@ -28,7 +28,8 @@
 
 #include <microhttpd.h>
 
-#include "cli/cli.h"
+#include <cpustress/version.h>
+
 #include "serve/serve.h"
 
 /*

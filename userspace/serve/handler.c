@@ -14,7 +14,8 @@
 
 #include <microhttpd.h>
 
-#include "cli/cli.h"
+#include <cpustress/version.h>
+
 #include "serve/serve.h"
 
 #define DRAIN_MAX	(64 * 1024)	/* chunked body read, at most */
@@ -292,13 +293,31 @@ static bool is_json_type(const char *ct)
 }
 
 /* The whole body is in: parse it and start the load test. */
+/* The HTTP status of a load test the manager refused. */
+static unsigned int lt_err_status(enum cs_lt_err e)
+{
+	switch (e) {
+	case CS_LT_OK:
+		return 200;
+	case CS_LT_BAD_PLAN:
+		return 400;
+	case CS_LT_BUSY:
+		return 409;
+	case CS_LT_UNAVAILABLE:
+		return 503;
+	case CS_LT_FAILED:
+		break;
+	}
+	return 500;
+}
+
 static enum MHD_Result start_loadtest(struct cs_srv *srv,
 				      struct MHD_Connection *c, struct req *r)
 {
 	struct cs_sweep_plan *plan;
 	char err[CS_ERR_MAX], id[CS_LOADTEST_ID_MAX], *loc;
 	enum MHD_Result res;
-	unsigned int code;
+	enum cs_lt_err lerr;
 	int ret;
 
 	cs_srv_set_deadline(srv, r->conn, false);
@@ -315,12 +334,12 @@ static enum MHD_Result start_loadtest(struct cs_srv *srv,
 		free(plan);
 		return reply_error(srv, c, r, 400, err, NULL, NULL);
 	}
-	code = cs_lt_start(srv->lt, plan, &r->job, id, sizeof(id), err,
+	lerr = cs_lt_start(srv->lt, plan, &r->job, id, sizeof(id), err,
 			   sizeof(err));
 	free(plan);
-	if (code)
-		return reply_error(srv, c, r, code, err, id[0] ? id : NULL,
-				   NULL);
+	if (lerr)
+		return reply_error(srv, c, r, lt_err_status(lerr), err,
+				   id[0] ? id : NULL, NULL);
 	if (!r->wait) {
 		if (asprintf(&loc, "{\"id\":\"%s\",\"location\":\"" ID_PREFIX "%s\"}\n",
 			     id, id) < 0)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * cpustress serve: what a request is checked against, kept apart from the
- * daemon so that the unit tests can call it: the log, API keys and their
+ * daemon so that the unit tests can call it: API keys and their
  * constant-time comparison, the body of POST /v1/loadtest, load-test IDs,
  * the listening socket, and the small JSON answers.
  */
@@ -11,65 +11,24 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
 
-#include "cli/cli.h"
+#include <cpustress/duty.h>
+
 #include "util/cpulist.h"
 #include "serve/serve.h"
 #include "util/errf.h"
 
 #define LISTEN_BACKLOG	128
-
-/* --- the log ---------------------------------------------------------- */
-
-static enum cs_log_level log_level = CS_LOG_INFO;
-
-void cs_log_set_level(enum cs_log_level l)
-{
-	__atomic_store_n(&log_level, l, __ATOMIC_RELAXED);
-}
-
-void cs_log(enum cs_log_level l, const char *fmt, ...)
-{
-	static const char *const names[] = {
-		[CS_LOG_ERROR] = "error",
-		[CS_LOG_WARN] = "warn",
-		[CS_LOG_INFO] = "info",
-		[CS_LOG_DEBUG] = "debug",
-	};
-	char line[1024], stamp[32];
-	struct timeval tv;
-	struct tm tm;
-	va_list ap;
-	int n;
-
-	if (l > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
-		return;
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	n = snprintf(line, sizeof(line), "%s.%03ldZ %s ", stamp,
-		     (long)(tv.tv_usec / 1000), names[l]);
-	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	va_end(ap);
-	/* One write per line: lines of several threads never mix. */
-	n = (int)strcspn(line, "\n");
-	line[n] = '\n';
-	if (write(STDERR_FILENO, line, (size_t)n + 1) < 0)
-		return;
-}
 
 /* --- API keys ---------------------------------------------------------- */
 
@@ -280,8 +239,9 @@ static int plan_busy(json_t *v, struct cs_sweep_plan *p, char *err,
 			       CS_LOADTEST_LEVELS_MAX);
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "busy[%zu]", i);
-		ret = plan_int(json_array_get(v, i), key, CS_BUSY_MIN,
-			       CS_BUSY_MAX, " %", &p->levels[i], err, errlen);
+		ret = plan_int(json_array_get(v, i), key, CS_BUSY_PCT_MIN,
+			       CS_BUSY_PCT_MAX, " %", &p->levels[i], err,
+			       errlen);
 		if (ret)
 			return ret;
 		if (i && p->levels[i] <= p->levels[i - 1])

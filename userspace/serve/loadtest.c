@@ -19,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/cli.h"
 #include "serve/serve.h"
 
 struct lt_waiter {
@@ -265,10 +264,10 @@ static void *lt_thread(void *arg)
 
 /*
  * Make the engine free for a sweep: stop serve's own --load run, refuse
- * anyone else's. Returns 0 or an HTTP status with @err set.
+ * anyone else's. Returns CS_LT_OK or the refusal with @err set.
  */
-static unsigned int free_engine(struct cs_lt *lt, bool *paused, char *err,
-				size_t errlen)
+static enum cs_lt_err free_engine(struct cs_lt *lt, bool *paused, char *err,
+				  size_t errlen)
 {
 	struct cs_engine *e = lt->cfg.e;
 	struct cs_status st;
@@ -276,31 +275,31 @@ static unsigned int free_engine(struct cs_lt *lt, bool *paused, char *err,
 	*paused = false;
 	if (e->ops->status(e, &st) < 0) {
 		snprintf(err, errlen, "%s", engine_err(e, "status failed"));
-		return 500;
+		return CS_LT_FAILED;
 	}
 	if (!st.running)
-		return 0;
+		return CS_LT_OK;
 	if (!lt->load_run_id || st.run_id != lt->load_run_id) {
 		snprintf(err, errlen, "a run not started by cpustress serve is in progress (run %llu, busy %u %% on CPUs %s): a load test needs the CPUs to itself; stop that run first ('cpustress stop')",
 			 (unsigned long long)st.run_id, st.busy_pct, st.cpus);
-		return 409;
+		return CS_LT_BUSY;
 	}
 	if (e->ops->stop(e) < 0) {
 		snprintf(err, errlen, "cannot stop the --load run for the load test: %s",
 			 engine_err(e, "stop failed"));
-		return 500;
+		return CS_LT_FAILED;
 	}
 	lt->load_run_id = 0;
 	*paused = true;
-	return 0;
+	return CS_LT_OK;
 }
 
-/* Set up and save the load test @j; 0 or an HTTP status with @err set. */
-static unsigned int prepare(struct cs_lt *lt, struct cs_lt_job *j,
-			    char *err, size_t errlen)
+/* Set up and save the load test @j; CS_LT_OK or the refusal, @err set. */
+static enum cs_lt_err prepare(struct cs_lt *lt, struct cs_lt_job *j,
+			      char *err, size_t errlen)
 {
 	struct cs_sweep *s = j->s;
-	unsigned int code;
+	enum cs_lt_err code;
 	int ret;
 
 	code = free_engine(lt, &j->load_paused, err, errlen);
@@ -308,18 +307,19 @@ static unsigned int prepare(struct cs_lt *lt, struct cs_lt_job *j,
 		return code;
 	ret = cs_sweep_prepare(lt->cfg.e, s, err, errlen);
 	if (ret < 0)
-		return ret == -EINVAL ? 400 : ret == -EBUSY ? 409 : 500;
+		return ret == -EINVAL ? CS_LT_BAD_PLAN :
+		       ret == -EBUSY ? CS_LT_BUSY : CS_LT_FAILED;
 	ret = cs_store_new_id(lt->cfg.store, s->timestamp, j->id,
 			      sizeof(j->id));
 	if (ret < 0) {
 		snprintf(err, errlen, "too many load tests in one second: try again");
-		return 503;
+		return CS_LT_UNAVAILABLE;
 	}
 	ret = cs_store_save_first(lt->cfg.store, j->id, s, err, errlen);
 	if (ret < 0)
-		return 500;
+		return CS_LT_FAILED;
 	cs_store_prune(lt->cfg.store);
-	return 0;
+	return CS_LT_OK;
 }
 
 static void describe(const struct cs_lt_job *j)
@@ -332,23 +332,23 @@ static void describe(const struct cs_lt_job *j)
 	       (unsigned long long)(cs_sweep_estimate_ms(p) / 1000));
 }
 
-unsigned int cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
-			 struct cs_lt_job **job, char *id, size_t idlen,
-			 char *err, size_t errlen)
+enum cs_lt_err cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
+			   struct cs_lt_job **job, char *id, size_t idlen,
+			   char *err, size_t errlen)
 {
 	struct cs_lt_job *j, *old = NULL;
-	unsigned int code = 0;
+	enum cs_lt_err code = CS_LT_OK;
 
 	id[0] = '\0';
 	pthread_mutex_lock(&lt->mu);
 	if (lt->closing) {
 		snprintf(err, errlen, "the server is shutting down");
-		code = 503;
+		code = CS_LT_UNAVAILABLE;
 	} else if (lt->running) {
 		snprintf(err, errlen, "a load test is already running");
 		if (lt->cur && !lt->cur->done)
 			snprintf(id, idlen, "%s", lt->cur->id);
-		code = 409;
+		code = CS_LT_BUSY;
 	} else {
 		lt->running = true;
 		lt->starting = true;
@@ -367,7 +367,7 @@ unsigned int cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
 		j->s = calloc(1, sizeof(*j->s));
 	if (!j || !j->s) {
 		snprintf(err, errlen, "out of memory");
-		code = 500;
+		code = CS_LT_FAILED;
 		goto out;
 	}
 	j->lt = lt;
@@ -379,7 +379,7 @@ unsigned int cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
 	describe(j);
 	if (pthread_create(&lt->thread, NULL, lt_thread, j)) {
 		snprintf(err, errlen, "cannot start the load test's thread");
-		code = 500;
+		code = CS_LT_FAILED;
 		goto out;
 	}
 	lt->thread_valid = true;

@@ -2,7 +2,8 @@
 /*
  * cpustress serve: the HTTP exporter (libmicrohttpd, jansson).
  *
- *   serve.c          main: options, state directory, socket, signals
+ *   cli/cmd_serve.c  main: options, state directory, socket, signals
+ *   serve/args.c     the listen address and log level syntax, the log
  *   serve/daemon.c   the server: engine, load tests, collector, daemon,
  *                    connections and their deadline; start and stop
  *   serve/handler.c  the request handler: routing, limits, answers
@@ -12,7 +13,7 @@
  *   serve/shared_engine.c  one engine shared by threads, a mutex around each call
  *   serve/collect.c  the collector thread: the newest view of the engine
  *   serve/render.c   /metrics, /v1/stats and /cpu-perf from a view
- *   serve_page.c     GET /: the dashboard (generated from web/, see Makefile)
+ *   build/gen/serve_page.c  GET /: the dashboard (generated from web/, see Makefile)
  *
  * Request threads never call the engine: they render the collector's
  * newest view, so a slow engine or a running sweep never holds up a scrape.
@@ -65,7 +66,7 @@ void cs_log_set_level(enum cs_log_level l);
 void cs_log(enum cs_log_level l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* --- options (cmd_args.c) -------------------------------------------- */
+/* --- options (filled by cli/cmd_args.c) ----------------------------- */
 
 /**
  * struct cs_serve_opts - cpustress serve's options
@@ -230,31 +231,14 @@ int cs_render_stats(const struct cs_view *v, const struct cs_serve_info *i,
 extern const unsigned char cs_page_html[];
 extern const size_t cs_page_html_len;
 
-/* --- the command ----------------------------------------------------- */
-
-int serve_main(int argc, char **argv);
-
-/* === internal API of serve.c, serve/http.c, serve/store.c and
- * === serve/loadtest.c, and the serve part of cmd_args.c
+/* === internal API of the exporter's files (and of cli/cmd_serve.c)
  * -------------------------------------------------------------------- */
 
 struct MHD_Connection;
 struct MHD_Daemon;
 struct MHD_Response;
 
-/* --- cmd_args.c: options --------------------------------------------- */
-
-extern const char serve_usage[];
-
-/**
- * parse_serve_args() - options of cpustress serve, with their fallbacks
- *
- * Fills @o, reading $LISTENADDRESS, $PCD_LOGLEVEL, $STATE_DIRECTORY and
- * $HOME for what the command line leaves out. A bad value, given or from
- * the environment, is an error naming it.
- */
-enum cs_parse parse_serve_args(int argc, char **argv, struct cs_serve_opts *o,
-			       char *err, size_t errlen);
+/* --- serve/args.c: the listen address ------------------------------- */
 
 /**
  * struct cs_listen - a listen address taken apart
@@ -479,25 +463,28 @@ struct cs_lt_cfg {
 int cs_lt_init(const struct cs_lt_cfg *cfg, struct cs_lt **out, char *err,
 	       size_t errlen);
 
-/*
- * Refusals of cs_lt_start(), as HTTP statuses: the plan (400), a load
- * test or another run in progress (409), shutting down (503), the engine
- * or the store failing (500).
- */
+/* Why cs_lt_start() refused; serve/handler.c maps each to an HTTP status. */
+enum cs_lt_err {
+	CS_LT_OK,
+	CS_LT_BAD_PLAN,		/* the engine refused the plan */
+	CS_LT_BUSY,		/* a load test or another run in progress */
+	CS_LT_UNAVAILABLE,	/* shutting down, or too many in one second */
+	CS_LT_FAILED,		/* the engine or the store failed */
+};
 
 /**
  * cs_lt_start() - start a load test on its own thread
  * @plan: the plan, checked by cs_loadtest_plan_parse()
  * @job: a reference on the new load test, for cs_lt_wait() and cs_lt_put()
- * @id: its ID; on a 409 for a load test in progress, that one's ID
+ * @id: its ID; on CS_LT_BUSY for a load test in progress, that one's ID
  * @err: why not
  *
- * Return: 0 (the result file exists already, status running), or the HTTP
- * status of the refusal with a sentence in @err.
+ * Return: CS_LT_OK (the result file exists already, status running), or
+ * the refusal with a sentence in @err.
  */
-unsigned int cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
-			 struct cs_lt_job **job, char *id, size_t idlen,
-			 char *err, size_t errlen);
+enum cs_lt_err cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
+			   struct cs_lt_job **job, char *id, size_t idlen,
+			   char *err, size_t errlen);
 
 /**
  * cs_lt_wait() - wait for @j to end without blocking the caller

@@ -23,7 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include <cpustress/version.h>
+
 #include "util/cpulist.h"
 #include "engine/engine.h"
 #include "sweep/sweep.h"

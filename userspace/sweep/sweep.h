@@ -39,6 +39,11 @@
 #define CS_SWEEP_LIMIT_MAX	86400	/* s, whole sweep */
 #define CS_SWEEP_TEXT_MAX	256	/* host name, CPU model, messages */
 
+/* Defaults of cpustress sweep; the period is POST /v1/loadtest's too. */
+#define CS_SWEEP_DURATION_DEF	5	/* s */
+#define CS_SWEEP_WARMUP_DEF	2	/* s */
+#define CS_SWEEP_PERIOD_DEF	100	/* ms */
+
 enum cs_sweep_kind {
 	CS_SWEEP_BUSY,		/* levels are busy %, on a fixed CPU set */
 	CS_SWEEP_CPUS,		/* levels are CPU counts, at busy 100 */

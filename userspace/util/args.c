@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "util/args.h"
 
 /**
  * cs_parse_u32() - a decimal number in a range, nothing else
