@@ -100,6 +100,38 @@ check "an interrupted file: compared, with a warning naming it" \
 check "two files of one host: labelled by file name" \
 	test "$(grep -c '^busy%  host-a (host-a.json)  host-a (host-a-partial.json)' "$tmp/out")" = 1
 
+# Control bytes in a result file's text (ESC, BEL in the host name)
+# reach neither the terminal nor the CSV raw: they are shown as \xNN.
+sed 's/"host-a"/"evil\\u001b[31m\\u0007"/' "$a" >"$tmp/evil.json"
+run "$tmp/evil.json" "$b"
+check "control bytes of a host name: escaped in the table" \
+	test "$rc" = 0 -a "$(grep -c "$(printf '\033')\|$(printf '\007')" "$tmp/out")" = 0 \
+	-a "$(grep -c '^busy%  evil\\x1b\[31m\\x07  host-b' "$tmp/out")" = 1
+run "$tmp/evil.json" "$b" --format csv
+check "control bytes of a host name: escaped in the CSV" \
+	test "$rc" = 0 -a "$(grep -c "$(printf '\033')\|$(printf '\007')" "$tmp/out")" = 0 \
+	-a "$(grep -c '^max,,evil\\x1b\[31m\\x07,3600,' "$tmp/out")" = 1
+sed 's/"sweep interrupted by a signal"/"stop\\u001b]0;owned\\u0007"/' "$d/host-a-partial.json" >"$tmp/evil-partial.json"
+if grep -q 'owned' "$tmp/evil-partial.json"; then
+	run "$a" "$tmp/evil-partial.json"
+	check "control bytes of a file's error text: escaped on stderr" \
+		test "$rc" = 0 -a "$(grep -c "$(printf '\033')\|$(printf '\007')" "$tmp/err")" = 0 \
+		-a "$(grep -c 'stop\\x1b\]0;owned\\x07' "$tmp/err")" = 1
+else
+	fail "fixture host-a-partial.json has no "sweep interrupted by a signal" error to edit"
+fi
+
+# maxUnits only over the levels both files have (a has 75, b has 90).
+run "$a" "$b"
+check "table: the max row says that it leaves out levels only some files have" \
+	has "max: over the levels every file has; 2 levels only some files have are left out"
+
+# The row formats of a sweep are not result files: say which to use.
+printf '%s\n' "ts,host,engine,kind" "1700000000,h,user,busy" >"$tmp/rows.csv"
+printf '%s\n' '{"ts":1,"host":"h"}' '{"ts":2,"host":"h"}' >"$tmp/rows.jsonl"
+runtime_error "$tmp/rows.csv: holds CSV rows, not a sweep result: results are read from the JSON file that \`cpustress sweep -o FILE.json\` writes" "$tmp/rows.csv"
+runtime_error "$tmp/rows.jsonl: holds JSON Lines rows, not a sweep result" "$tmp/rows.jsonl"
+
 usage_error "no result files given"
 usage_error "--cost 'host-a': expected NAME=USD_PER_HOUR" "$a" --cost host-a
 usage_error "--cost host-a=0: the price must be above 0" "$a" --cost host-a=0
@@ -110,6 +142,9 @@ usage_error "--cost 'nope' names no file" "$a" "$b" --cost nope=1
 usage_error "--format: 'xml' is not table or csv" "$a" --format xml
 usage_error "unknown option '--frob'" "$a" --frob
 usage_error "file '$a' given twice" "$a" "$a"
+usage_error "'$a' and '$d/../sweeps/host-a.json' are the same file" "$a" "$d/../sweeps/host-a.json"
+ln -s "$a" "$tmp/link.json"
+usage_error "'$a' and '$tmp/link.json' are the same file" "$a" "$tmp/link.json"
 # shellcheck disable=SC2046
 usage_error "more than 16 files" $(for i in $(seq 17); do echo "$d/f$i.json"; done)
 

@@ -448,6 +448,44 @@ static void test_diffs(void **state)
 	free_sweeps(s, 2);
 }
 
+/*
+ * maxUnits over the levels both files have: an interrupted sweep that
+ * stopped at 40 % is not compared with the other's 100 % (its +115 %
+ * would be the load's, not the host's).
+ */
+static void test_max_common_levels(void **state)
+{
+	static const uint32_t la[] = { 20, 40 }, lb[] = { 50, 100 };
+	static const uint32_t lc[] = { 20, 40, 100 };
+	static const uint64_t a[] = { 800, 1600 }, b[] = { 2000, 3440 };
+	static const uint64_t cu[] = { 900, 1500, 3600 };
+	const char *paths[] = { "a.json", "b.json" };
+	struct cs_sweep s[2];
+	struct cs_compare c;
+
+	(void)state;
+	make_sweep(&s[0], "a", CS_SWEEP_BUSY, 512, la, a, 2);
+	make_sweep(&s[1], "b", CS_SWEEP_BUSY, 512, lb, b, 2);
+	build(&c, s, paths, 2);
+	assert_int_equal(c.max_left_out, 4);
+	assert_false(c.max.have[0]);
+	assert_false(c.max.have[1]);
+	assert_false(c.max.have_diff[1]);
+	cs_compare_free(&c);
+	free_sweeps(s, 2);
+
+	/* Common 20 and 40: 1600 against 1500, c's 3600 at 100 left out. */
+	make_sweep(&s[0], "a", CS_SWEEP_BUSY, 512, la, a, 2);
+	make_sweep(&s[1], "c", CS_SWEEP_BUSY, 512, lc, cu, 3);
+	build(&c, s, paths, 2);
+	assert_int_equal(c.max_left_out, 1);
+	assert_int_equal(c.max.units[0], 1600);
+	assert_int_equal(c.max.units[1], 1500);
+	assert_int_equal(c.max.diff_units[1], -100);
+	cs_compare_free(&c);
+	free_sweeps(s, 2);
+}
+
 /* A loss, and a baseline of 0 units: a difference but no percentage. */
 static void test_diff_negative_and_zero(void **state)
 {
@@ -716,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_read_inconsistent),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_diffs),
+		cmocka_unit_test(test_max_common_levels),
 		cmocka_unit_test(test_diff_negative_and_zero),
 		cmocka_unit_test(test_price),
 		cmocka_unit_test(test_cost_names),

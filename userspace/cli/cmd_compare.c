@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "util/escape.h"
 #include "sweep/compare.h"
 
 static const char compare_usage[] =
@@ -25,6 +27,8 @@ static const char compare_usage[] =
  * @ncosts: entries in @cost_name and @cost
  * @csv: --format csv
  * @names: copies of the NAMEs, for cost_name
+ * @id: each file's device and inode, to catch one file under two names
+ *	(st_ino 0 when it cannot be stat()ed: reading it will say why)
  */
 struct compare_opts {
 	const char *files[CS_COMPARE_FILES_MAX];
@@ -34,6 +38,10 @@ struct compare_opts {
 	size_t ncosts;
 	bool csv;
 	char names[CS_COMPARE_FILES_MAX][CS_COMPARE_LABEL_MAX];
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} id[CS_COMPARE_FILES_MAX];
 };
 
 enum { CMP_COST, CMP_FORMAT, CMP_HELP };
@@ -87,6 +95,7 @@ static int parse_cost(struct cs_argscan *sc, struct compare_opts *o)
 static int add_file(struct cs_argscan *sc, struct compare_opts *o,
 		    const char *path)
 {
+	struct stat st;
 	size_t i;
 
 	if (o->nfiles == CS_COMPARE_FILES_MAX) {
@@ -94,12 +103,22 @@ static int add_file(struct cs_argscan *sc, struct compare_opts *o,
 			     CS_COMPARE_FILES_MAX, CS_COMPARE_FILES_MAX);
 		return CS_ARG_ERR;
 	}
+	if (stat(path, &st))
+		st.st_ino = 0;
 	for (i = 0; i < o->nfiles; i++) {
 		if (!strcmp(o->files[i], path)) {
 			cs_arg_error(sc, "file '%s' given twice", path);
 			return CS_ARG_ERR;
 		}
+		if (st.st_ino && o->id[i].ino == st.st_ino &&
+		    o->id[i].dev == st.st_dev) {
+			cs_arg_error(sc, "'%s' and '%s' are the same file",
+				     o->files[i], path);
+			return CS_ARG_ERR;
+		}
 	}
+	o->id[o->nfiles].dev = st.st_dev;
+	o->id[o->nfiles].ino = st.st_ino;
 	o->files[o->nfiles++] = path;
 	return 0;
 }
@@ -167,6 +186,18 @@ static enum cs_parse parse_compare_args(int argc, char **argv,
 	return CS_PARSE_OK;
 }
 
+/*
+ * An error about a file on stderr: it may quote the file's text, so its
+ * control bytes are escaped.
+ */
+static void file_error(const char *err)
+{
+	char esc[4 * CS_ERR_MAX];
+
+	fprintf(stderr, PROG_NAME ": %s\n",
+		cs_escape_ctl(esc, sizeof(esc), err, 0));
+}
+
 /* Read every file; on failure say which and why. */
 static int read_files(const struct compare_opts *o, struct cs_sweep *s)
 {
@@ -175,7 +206,7 @@ static int read_files(const struct compare_opts *o, struct cs_sweep *s)
 
 	for (i = 0; i < o->nfiles; i++) {
 		if (cs_sweep_read(o->files[i], &s[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, PROG_NAME ": %s\n", err);
+			file_error(err);
 			while (i--)
 				cs_sweep_free(&s[i]);
 			return EXIT_RUNTIME;
@@ -188,15 +219,17 @@ static int read_files(const struct compare_opts *o, struct cs_sweep *s)
 static void warn_incomplete(const struct compare_opts *o,
 			    const struct cs_sweep *s)
 {
+	char err[CS_ERR_MAX];
 	size_t i;
 
 	for (i = 0; i < o->nfiles; i++) {
 		if (s[i].status == CS_SWEEP_COMPLETE)
 			continue;
-		fprintf(stderr, PROG_NAME ": warning: %s: the sweep is %s, not complete%s%s%s: levels may be missing\n",
-			o->files[i], cs_sweep_status_name(s[i].status),
-			s[i].error[0] ? " (" : "", s[i].error,
-			s[i].error[0] ? ")" : "");
+		snprintf(err, sizeof(err), "warning: %s: the sweep is %s, not complete%s%s%s: levels may be missing",
+			 o->files[i], cs_sweep_status_name(s[i].status),
+			 s[i].error[0] ? " (" : "", s[i].error,
+			 s[i].error[0] ? ")" : "");
+		file_error(err);
 	}
 }
 
@@ -215,7 +248,7 @@ static int compare_sweeps(const struct compare_opts *o,
 		return EXIT_RUNTIME;
 	}
 	if (cs_compare_build(c, s, o->files, o->nfiles, err, sizeof(err))) {
-		fprintf(stderr, PROG_NAME ": %s\n", err);
+		file_error(err);
 		free(c);
 		return EXIT_RUNTIME;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/escape.h"
 #include "sweep/compare.h"
 
 /* Values this close (relative) rank equal: they differ by rounding only. */
@@ -16,6 +17,8 @@
 
 /* One table cell: a label and a suffix (" diff%"), or a number. */
 #define CELL_MAX	(CS_COMPARE_LABEL_MAX + 16)
+/* A file's text escaped: every byte may become four. */
+#define ESC_MAX		(4 * CS_SWEEP_TEXT_MAX)
 
 const char cs_compare_csv_header[] =
 	"section,level,label,units,diff_units,diff_pct,cost_usd_per_hour,"
@@ -36,10 +39,12 @@ static const char *base_name(const char *path)
 
 /*
  * Host names label the files; a host measured twice is told apart by the
- * file name, or by the path when the file names are the same too.
+ * file name, or by the path when the file names are the same too. A
+ * label goes to the terminal and to CSV: its control bytes are escaped.
  */
 static void make_labels(struct cs_compare *c)
 {
+	char raw[CS_COMPARE_LABEL_MAX];
 	size_t i, j;
 
 	for (i = 0; i < c->nfiles; i++) {
@@ -57,12 +62,12 @@ static void make_labels(struct cs_compare *c)
 				shared_base = true;
 		}
 		if (!shared_host)
-			snprintf(fi->label, sizeof(fi->label), "%s",
-				 fi->sweep->hostname);
+			snprintf(raw, sizeof(raw), "%s", fi->sweep->hostname);
 		else
-			snprintf(fi->label, sizeof(fi->label), "%s (%s)",
+			snprintf(raw, sizeof(raw), "%s (%s)",
 				 fi->sweep->hostname,
 				 shared_base ? fi->path : base_name(fi->path));
+		cs_escape_ctl(fi->label, sizeof(fi->label), raw, 0);
 	}
 }
 
@@ -152,7 +157,29 @@ static void fill_diffs(struct cs_compare_row *row, size_t nfiles)
 	}
 }
 
-/* Each file's workUnits into its level's row, and its best into max. */
+/*
+ * @row into the maxUnits row if every file has its level: maxima over
+ * different levels (an interrupted sweep's 20 and 40 against another's 50
+ * and 100) would compare different loads. A row left out is counted.
+ */
+static void add_to_max(struct cs_compare *c, const struct cs_compare_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfiles; i++) {
+		if (!row->have[i]) {
+			c->max_left_out++;
+			return;
+		}
+	}
+	for (i = 0; i < c->nfiles; i++) {
+		if (!c->max.have[i] || row->units[i] > c->max.units[i])
+			c->max.units[i] = row->units[i];
+		c->max.have[i] = true;
+	}
+}
+
+/* Each file's workUnits into its level's row; the common best into max. */
 static void fill_units(struct cs_compare *c)
 {
 	struct cs_compare_row *row;
@@ -170,13 +197,12 @@ static void fill_units(struct cs_compare *c)
 				continue;
 			row->have[i] = true;
 			row->units[i] = l->work_units;
-			if (!c->max.have[i] || l->work_units > c->max.units[i])
-				c->max.units[i] = l->work_units;
-			c->max.have[i] = true;
 		}
 	}
-	for (r = 0; r < c->nrows; r++)
+	for (r = 0; r < c->nrows; r++) {
 		fill_diffs(&c->rows[r], c->nfiles);
+		add_to_max(c, &c->rows[r]);
+	}
 	fill_diffs(&c->max, c->nfiles);
 }
 
@@ -433,11 +459,17 @@ static void print_files(FILE *f, const struct cs_compare *c)
 		c->wu_kib, c->wu_spins, kind_text(c->kind));
 	for (i = 0; i < c->nfiles; i++) {
 		const struct cs_sweep *s = c->file[i].sweep;
+		char path[ESC_MAX], model[ESC_MAX], kernel[ESC_MAX];
+		char engine[ESC_MAX];
 
+		cs_escape_ctl(path, sizeof(path), c->file[i].path, 0);
+		cs_escape_ctl(model, sizeof(model), s->cpu_model[0] ?
+			      s->cpu_model : "CPU model unknown", 0);
+		cs_escape_ctl(kernel, sizeof(kernel), s->kernel, 0);
+		cs_escape_ctl(engine, sizeof(engine), s->engine, 0);
 		fprintf(f, "  %s  %s: %u CPUs, %s, kernel %s, %s engine, %s\n",
-			c->file[i].label, c->file[i].path, s->num_cores,
-			s->cpu_model[0] ? s->cpu_model : "CPU model unknown",
-			s->kernel, s->engine, cs_sweep_status_name(s->status));
+			c->file[i].label, path, s->num_cores, model, kernel,
+			engine, cs_sweep_status_name(s->status));
 	}
 }
 
@@ -469,6 +501,11 @@ void cs_compare_print_table(FILE *f, const struct cs_compare *c)
 	fprintf(f, "\n");
 	print_grid(f, c, NULL, c->nrows + 1, 1 + c->nfiles + 2 * (c->nfiles - 1),
 		   curve_cell, 0);
+	if (c->max_left_out)
+		fprintf(f, "max: over the levels every file has; %zu %s only some files have %s left out\n",
+			c->max_left_out,
+			c->max_left_out == 1 ? "level" : "levels",
+			c->max_left_out == 1 ? "is" : "are");
 	print_price(f, c);
 }
 

@@ -70,7 +70,9 @@ struct cs_compare_row {
  * @file: the files, the baseline first
  * @nrows: entries in @rows
  * @rows: every level that any file has a good run at, ascending
- * @max: each file's maxUnits (its best level) and their differences
+ * @max: each file's maxUnits and their differences, over the levels
+ *	every file has (a row only some files have is left out of it)
+ * @max_left_out: rows left out of @max
  */
 struct cs_compare {
 	enum cs_sweep_kind kind;
@@ -81,6 +83,7 @@ struct cs_compare {
 	size_t nrows;
 	struct cs_compare_row *rows;
 	struct cs_compare_row max;
+	size_t max_left_out;
 };
 
 /**

@@ -24,6 +24,8 @@
 
 #include <jansson.h>
 
+#include <cpustress/version.h>
+
 #include "util/json_in.h"
 #include "sweep/sweep.h"
 
@@ -597,6 +599,29 @@ static int sweep_from_json(struct cs_json_in *r, const json_t *root,
 	return ret;
 }
 
+/*
+ * The row formats a sweep also writes (write.c): CSV, which starts with
+ * cs_sweep_csv_header's first field, and JSON Lines, one object a line.
+ * Return: "CSV" or "JSON Lines" when @buf looks like one, else NULL.
+ */
+static const char *row_format(const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+	size_t first = strcspn(cs_sweep_csv_header, ",");
+	json_t *row;
+
+	if (len > first && !memcmp(buf, cs_sweep_csv_header, first) &&
+	    buf[first] == ',')
+		return "CSV";
+	if (!nl || buf[0] != '{')
+		return NULL;
+	row = json_loadb(buf, (size_t)(nl - buf), 0, NULL);
+	if (!row)
+		return NULL;
+	json_decref(row);
+	return "JSON Lines";
+}
+
 /**
  * cs_sweep_parse() - a result file's text into @s
  * @buf: the text (need not end in a NUL)
@@ -622,6 +647,11 @@ int cs_sweep_parse(const char *buf, size_t len, const char *name,
 		return cs_json_fail_file(&r, "empty file, not a sweep result");
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
+		const char *other = row_format(buf, len);
+
+		if (other)
+			return cs_json_fail_file(&r, "holds %s rows, not a sweep result: results are read from the JSON file that `" PROG_NAME " sweep -o FILE.json` writes (--format json, the default)",
+						 other);
 		snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", name,
 			 jerr.line, jerr.column, jerr.text);
 		return -EINVAL;
