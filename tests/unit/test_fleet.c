@@ -508,6 +508,38 @@ static void test_verdict_window(void **state)
 	assert_false(cs_fleet_throttled(&h[1]));
 }
 
+/* Wait counts against the fleet: everyone waiting is a busy machine. */
+static void test_verdict_wait(void **state)
+{
+	struct cs_fleet_host h[3];
+	struct cs_fleet_stats p[3];
+	struct cs_fleet_round r;
+	char v[128];
+	int i, k;
+
+	(void)state;
+	memset(h, 0, sizeof(h));
+	for (i = 0; i < CS_FLEET_WINDOW; i++) {
+		for (k = 0; k < 3; k++) {
+			p[k] = running(1000, 0);
+			p[k].wait = 0.85;
+		}
+		cs_fleet_update(h, 3, p, &r);
+	}
+	for (k = 0; k < 3; k++)
+		assert_false(cs_fleet_throttled(&h[k]));
+	for (i = 0; i < CS_FLEET_WINDOW; i++) {
+		p[0].wait = 0.5;
+		p[1].wait = 0.5;
+		p[2].wait = 0.5 + CS_FLEET_WAIT_EXCESS + 0.05;
+		cs_fleet_update(h, 3, p, &r);
+	}
+	cs_fleet_verdict(&h[2], v, sizeof(v));
+	assert_string_equal(v, "THROTTLED (wait)");
+	assert_false(cs_fleet_throttled(&h[0]));
+	assert_false(cs_fleet_throttled(&h[1]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_stats_parse),
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_verdict_window),
+		cmocka_unit_test(test_verdict_wait),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

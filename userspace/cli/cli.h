@@ -163,6 +163,17 @@ int top_main(int argc, char **argv);
 int sweep_main(int argc, char **argv);		/* cmd_sweep.c */
 int compare_main(int argc, char **argv);	/* cmd_compare.c */
 int serve_main(int argc, char **argv);		/* cmd_serve.c */
+int fleet_main(int argc, char **argv);		/* cmd_fleet.c */
+
+/* --- cmd_fleet.c, for cmd_fleet_loadtest.c ---------------------------- */
+
+struct cs_fleet_targets;
+
+/* A TARGET argument, or --targets' file (sc->val), added to @ts. */
+int cs_fleet_args_target(struct cs_argscan *sc, struct cs_fleet_targets *ts,
+			 const char *arg);
+int cs_fleet_args_file(struct cs_argscan *sc, struct cs_fleet_targets *ts);
+void cs_fleet_sleep_ms(uint32_t ms);
 
 void cs_print_cpu_header(const char *first, bool units);
 void cs_print_cpu_row(const char *first, const struct cs_cpu_snap *c,

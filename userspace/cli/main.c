@@ -25,6 +25,7 @@ static const struct {
 	{ "top", top_main, "live per-CPU view, one screen per sample" },
 	{ "sweep", sweep_main, "load-test sweep over busy % or CPU counts" },
 	{ "compare", compare_main, "compare sweep result files side by side" },
+	{ "fleet", fleet_main, "many exporters: live table with verdicts, load tests" },
 	{ "serve", serve_main, "HTTP exporter: /metrics, /cpu-perf, load tests, dashboard" },
 };
 

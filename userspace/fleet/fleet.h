@@ -24,7 +24,7 @@
 
 #define CS_FLEET_SLOW_RATIO	0.8	/* per-CPU rate / fleet median, below */
 #define CS_FLEET_STEAL_RATIO	0.1	/* steal share of a CPU, above */
-#define CS_FLEET_WAIT_RATIO	0.5	/* run-queue wait share of a CPU, above */
+#define CS_FLEET_WAIT_EXCESS	0.25	/* wait share of a CPU above the fleet median's */
 #define CS_FLEET_WINDOW		3	/* polls a condition must hold (or not) */
 
 /* --- limits and defaults --------------------------------------------- */
@@ -203,6 +203,7 @@ extern const char *const cs_fleet_reason_names[CS_REASONS];
  * @cur: the newest poll
  * @ratio: its per-CPU rate relative to the fleet median; NaN when not
  *	running or no median
+ * @wait_excess: its wait share above the fleet median's
  * @held: per reason, the condition held in the last @run[reason] polls
  *	(when @held) or failed in them (when not)
  * @run: see @held
@@ -213,6 +214,7 @@ extern const char *const cs_fleet_reason_names[CS_REASONS];
 struct cs_fleet_host {
 	struct cs_fleet_stats cur;
 	double ratio;
+	double wait_excess;
 	bool held[CS_REASONS];
 	uint32_t run[CS_REASONS];
 	bool flag[CS_REASONS];
@@ -225,12 +227,14 @@ struct cs_fleet_host {
  * @total: the sum of the running hosts' work units per second
  * @median: the median per-CPU rate of the running hosts; NaN for none
  * @median_total: the median of their totals; NaN for none
+ * @median_wait: the median of their largest wait shares; NaN for none
  */
 struct cs_fleet_round {
 	uint32_t n;
 	double total;
 	double median;
 	double median_total;
+	double median_wait;
 };
 
 /* The median of @n values (sorted in place); NaN when @n is 0. */
