@@ -96,7 +96,7 @@ CLI_SRCS := userspace/cli/main.c $(ARGS_SRCS) \
 	userspace/engine/kernel_parse.c $(USER_ENGINE_SRCS) \
 	userspace/cli/cmd_sweep.c userspace/sweep/run.c $(SWEEP_FILE_SRCS) \
 	userspace/cli/cmd_compare.c userspace/sweep/compare.c $(SERVE_SRCS) \
-	$(FLEET_SRCS) userspace/cli/cmd_fleet.c
+	$(FLEET_SRCS) userspace/cli/cmd_fleet.c userspace/cli/cmd_fleet_loadtest.c
 CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*/*.h) $(SHARED_HDRS) \
 	include/uapi/linux/cpustress.h
 CLI_PKGS := libnl-genl-3.0 jansson libmicrohttpd

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # cpustress fleet against three real `cpustress serve --engine user`
 # exporters on loopback, one of them throttled for real: its process is
-# put in a cgroup v1 `cpu` group with a CFS quota of 5 % of one CPU. The
+# put in a cgroup v1 `cpu` group with a CFS quota of 1 % of one CPU (the least v1 takes). The
 # throttled one must be flagged `slow` and the others `ok`; the verdict's
 # thresholds must be alerts.yml's; a killed exporter shows `down` and the
 # view goes on; bad target lists exit 2; `fleet loadtest` saves one file
@@ -82,6 +82,9 @@ bad "a targets file that is not JSON" "not JSON" --targets "$tmp/broken.json"
 printf '[{"targets": ["127.0.0.1:9"], "labels": {"cost_per_hour": "cheap"}}]' >"$tmp/cost.json"
 bad "a cost_per_hour that is not a price" "not a price" --targets "$tmp/cost.json"
 bad "--once with --count" "give one" 127.0.0.1:9 --once --count 2
+bad "loadtest without a key file" "--apikey-file" loadtest 127.0.0.1:9
+bad "loadtest with a missing key file" "$tmp/nokey" loadtest 127.0.0.1:9 --apikey-file "$tmp/nokey"
+bad "loadtest with a bad --cost" "expected NAME=USD_PER_HOUR" loadtest 127.0.0.1:9 --apikey-file "$tmp/keys" --cost x=-1
 
 # --- the thresholds are alerts.yml's --------------------------------------
 
@@ -107,7 +110,7 @@ if [[ ! -w /sys/fs/cgroup/cpu ]] || ! mkdir "$cg" 2>/dev/null; then
 	exit 0
 fi
 echo 100000 >"$cg/cpu.cfs_period_us"
-echo 5000 >"$cg/cpu.cfs_quota_us"
+echo 1000 >"$cg/cpu.cfs_quota_us"
 for n in 0 1 2; do
 	if ! start_exporter $n --load --cpus 0; then
 		fail "exporter $n did not start: $(head -c 300 "$tmp/e$n/log")"
@@ -157,3 +160,59 @@ check "the killed exporter shows down with a reason" \
 check "and it was up before" \
 	test "$(head -n 1 "$tmp/live" | jq -r '.hosts[1].state')" = running
 check "exit 1 with a host down ($rc)" test "$rc" = 1
+
+# --- fleet loadtest on the two exporters left ------------------------------
+
+lt_targets=(127.0.0.1:"${ports[0]}" 127.0.0.1:"${ports[2]}")
+plan=(--busy 50,100 --duration 1 --warmup 0)
+capture "$cli" fleet loadtest "${lt_targets[@]}" --apikey-file "$tmp/keys" \
+	--together -o "$tmp/lt" "${plan[@]}" --cost "127.0.0.1_${ports[0]}=0.45"
+check "fleet loadtest --together: exit 0 ($rc: $(tail -c 300 <<<"$err"))" test "$rc" = 0
+for n in 0 2; do
+	f=$tmp/lt/127.0.0.1_${ports[n]}.json
+	check "host $n's result saved as $(basename "$f"), complete" \
+		test "$(jq -r .cpustress.status "$f" 2>/dev/null)" = complete
+done
+why="$(grep -E '^127.0.0.1:' <<<"$out" | tr -s ' ' | tr '\n' '|')"
+check "the summary shows both hosts, one priced" \
+	test "$(grep -cE "^127.0.0.1:(${ports[0]}|${ports[2]}) +complete +[0-9]" <<<"$out")" = 2 -a \
+	"$(grep -cE "^127.0.0.1:${ports[0]} .* 0.450 " <<<"$out")" = 1
+check "the compare table follows" grep -q "^price-performance" <<<"$out"
+check "no temporary file is left" \
+	test -z "$(find "$tmp/lt" -name '.*.tmp')"
+
+# Refusals: a wrong key (403) and a host that is down, each with its reason.
+echo "wrong-key-0000001" >"$tmp/wrongkey"
+capture "$cli" fleet loadtest "127.0.0.1:${ports[0]}" --apikey-file "$tmp/wrongkey" -o "$tmp/lt2"
+check "a wrong key: refused with HTTP 403, exit 1 ($rc)" \
+	test "$rc" = 1 -a "$(grep -c "refused: HTTP 403" <<<"$out")" = 1
+
+# The stop endpoint: a key is needed, and only a running test stops.
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST \
+	"http://127.0.0.1:${ports[0]}/v1/loadtests/20260101-000000-000/stop")
+check "POST .../stop without a key: 401 ($code)" test "$code" = 401
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "apikey: $key" \
+	"http://127.0.0.1:${ports[0]}/v1/loadtests/20260101-000000-000/stop")
+check "POST .../stop of a test not running: 409 ($code)" test "$code" = 409
+
+# Ctrl-C in the middle: every remote test stops, what was measured is kept.
+"$cli" fleet loadtest "${lt_targets[@]}" --apikey-file "$tmp/keys" \
+	--together -o "$tmp/lt3" --duration 2 --warmup 0 >"$tmp/int" 2>&1 &
+ltpid=$!
+for _ in $(seq 100); do
+	[[ $(grep -c "1 of 10 levels" "$tmp/int") = 2 ]] && break
+	sleep 0.2
+done
+kill -INT "$ltpid"
+wait "$ltpid"
+rc=$?
+check "after SIGINT: exit 1 ($rc)" test "$rc" = 1
+for n in 0 2; do
+	st=$(curl -s "http://127.0.0.1:${ports[n]}/v1/loadtests" | jq -r '.[0].status')
+	check "host $n's load test was stopped ($st)" test "$st" = interrupted
+	check "host $n's running flag is off" \
+		test "$(curl -s "http://127.0.0.1:${ports[n]}/v1/stats" | jq -r .loadtest.running)" = false
+	f=$tmp/lt3/127.0.0.1_${ports[n]}.json
+	check "host $n's partial result is kept ($(jq -r '.results | length' "$f" 2>/dev/null) levels)" \
+		test "$(jq -r '.cpustress.status' "$f" 2>/dev/null)" = interrupted
+done

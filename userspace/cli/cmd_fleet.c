@@ -337,6 +337,8 @@ int fleet_main(int argc, char **argv)
 	char err[CS_ERR_MAX];
 	int ret;
 
+	if (argc > 1 && !strcmp(argv[1], "loadtest"))
+		return fleet_loadtest_main(argc - 1, argv + 1, fleet_usage);
 	o = malloc(sizeof(*o));
 	if (!o) {
 		fprintf(stderr, PROG_NAME ": out of memory\n");

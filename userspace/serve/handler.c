@@ -38,6 +38,7 @@ enum route {
 	R_LOADTEST,
 	R_LOADTESTS,
 	R_LOADTEST_ID,
+	R_LOADTEST_STOP,
 };
 
 static const struct {
@@ -55,6 +56,7 @@ static const struct {
 };
 
 #define ID_PREFIX	"/v1/loadtests/"
+#define STOP_SUFFIX	"/stop"
 
 /**
  * struct req - one request
@@ -70,6 +72,8 @@ static const struct {
  * @answered: an answer was queued
  * @job: the load test it started
  * @suspended: waiting for @job, suspended
+ * @c: its connection
+ * @auth_ret: what queuing an API key refusal returned
  */
 struct req {
 	enum route route;
@@ -85,6 +89,7 @@ struct req {
 	struct cs_lt_job *job;
 	bool suspended;
 	struct MHD_Connection *c;
+	enum MHD_Result auth_ret;
 };
 
 /* --- answers ------------------------------------------------------- */
@@ -357,6 +362,41 @@ static enum MHD_Result start_loadtest(struct cs_srv *srv,
 	return MHD_YES;
 }
 
+/*
+ * POST /v1/loadtests/ID/stop (the key checked already): 202 when the load
+ * test ID runs and is told to stop (it saves what it measured, status
+ * interrupted), 409 when it is not the one running, 400 for a bad ID.
+ */
+static enum MHD_Result stop_loadtest(struct cs_srv *srv,
+				     struct MHD_Connection *c, struct req *r,
+				     const char *url)
+{
+	char id[CS_LOADTEST_ID_MAX], msg[CS_ERR_MAX], *body;
+	size_t len = strlen(url) - strlen(ID_PREFIX) - strlen(STOP_SUFFIX);
+	enum MHD_Result res;
+
+	if (len >= sizeof(id))
+		len = sizeof(id) - 1;	/* then invalid: no '/' in an ID */
+	memcpy(id, url + strlen(ID_PREFIX), len);
+	id[len] = '\0';
+	if (!cs_loadtest_id_valid(id) || len != strlen(url) -
+	    strlen(ID_PREFIX) - strlen(STOP_SUFFIX))
+		return reply_error(srv, c, r, 400,
+				   "bad load-test ID: IDs are 1 to 63 letters, digits and '-'",
+				   NULL, NULL);
+	if (cs_lt_stop(srv->lt, id)) {
+		snprintf(msg, sizeof(msg), "load test %s is not running", id);
+		return reply_error(srv, c, r, 409, msg, id, NULL);
+	}
+	cs_log(CS_LOG_INFO, "%s: load test %s told to stop",
+	       r->conn ? r->conn->peer : "?", id);
+	if (asprintf(&body, "{\"id\":\"%s\",\"stopping\":true}\n", id) < 0)
+		return MHD_NO;
+	res = reply(srv, c, r, 202, body, strlen(body), JSON_TYPE, NULL);
+	free(body);
+	return res;
+}
+
 static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind,
 				 const char *key, const char *value)
 {
@@ -367,14 +407,38 @@ static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
+/*
+ * The apikey header of a POST: true when it is a key of the file; else
+ * the refusal (401 without a key, 403 with a wrong one) is queued and
+ * false returned (the caller returns MHD_NO only if queuing failed: see
+ * r->answered).
+ */
+static bool authorized(struct cs_srv *srv, struct MHD_Connection *c,
+		       struct req *r)
+{
+	const char *key;
+	char msg[CS_ERR_MAX];
+	enum cs_auth auth;
+
+	key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "apikey");
+	auth = cs_apikey_check(srv->o.apikey_file, key, msg, sizeof(msg));
+	if (auth == CS_AUTH_OK)
+		return true;
+	cs_log(CS_LOG_INFO, "%s POST %s refused: %s",
+	       r->conn ? r->conn->peer : "?", r->url,
+	       auth == CS_AUTH_NO_KEYS ? "no API keys set up" : msg);
+	r->auth_ret = reply_error(srv, c, r, auth == CS_AUTH_MISSING ? 401 : 403,
+				  msg, NULL, NULL);
+	return false;
+}
+
 /* The first call for a POST /v1/loadtest: its query, key and length. */
 static enum MHD_Result begin_loadtest(struct cs_srv *srv,
 				      struct MHD_Connection *c, struct req *r)
 {
-	const char *wait, *clen, *key;
+	const char *wait, *clen;
 	char msg[CS_ERR_MAX];
 	unsigned int nargs = 0;
-	enum cs_auth auth;
 
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &nargs);
 	wait = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
@@ -384,16 +448,8 @@ static enum MHD_Result begin_loadtest(struct cs_srv *srv,
 				   "the only query parameter is wait=0 (answer at once) or wait=1",
 				   NULL, NULL);
 	r->wait = !wait || !strcmp(wait, "1");
-	key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "apikey");
-	auth = cs_apikey_check(srv->o.apikey_file, key, msg, sizeof(msg));
-	if (auth != CS_AUTH_OK) {
-		cs_log(CS_LOG_INFO, "%s POST /v1/loadtest refused: %s",
-		       r->conn ? r->conn->peer : "?",
-		       auth == CS_AUTH_NO_KEYS ? "no API keys set up" : msg);
-		return reply_error(srv, c, r,
-				   auth == CS_AUTH_MISSING ? 401 : 403, msg,
-				   NULL, NULL);
-	}
+	if (!authorized(srv, c, r))
+		return r->auth_ret;
 	clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 					   MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (clen && strtoull(clen, NULL, 10) > CS_SERVE_BODY_MAX) {
@@ -405,6 +461,15 @@ static enum MHD_Result begin_loadtest(struct cs_srv *srv,
 }
 
 /* --- the handler ----------------------------------------------------- */
+
+/* "/v1/loadtests/ID/stop": stop the load test ID. */
+static bool is_stop_url(const char *url)
+{
+	size_t n = strlen(url), p = strlen(ID_PREFIX), k = strlen(STOP_SUFFIX);
+
+	return n > p + k && !strncmp(url, ID_PREFIX, p) &&
+	       !strcmp(url + n - k, STOP_SUFFIX);
+}
 
 /* Which route @url is; -1 for none. */
 static int find_route(const char *url)
@@ -446,9 +511,22 @@ static enum MHD_Result first_call(struct cs_srv *srv, struct MHD_Connection *c,
 				   NULL);
 	r->route = i < 0 ? R_LOADTEST_ID : routes[i].route;
 	post = i >= 0 && routes[i].post;
+	if (is_stop_url(url)) {
+		r->route = R_LOADTEST_STOP;
+		post = true;
+	}
 	if (post ? strcmp(method, "POST") : !get)
 		return reply_error(srv, c, r, 405, "method not allowed", NULL,
 				   post ? ALLOW_POST : ALLOW_GET);
+	if (r->route == R_LOADTEST_STOP) {
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg,
+					  &nargs);
+		if (nargs)
+			return reply_error(srv, c, r, 404,
+					   "no such resource: this path takes no query string",
+					   NULL, NULL);
+		return authorized(srv, c, r) ? MHD_YES : r->auth_ret;
+	}
 	if (post)
 		return begin_loadtest(srv, c, r);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &nargs);
@@ -522,6 +600,8 @@ enum MHD_Result cs_srv_handler(void *cls, struct MHD_Connection *c,
 	}
 	if (r->route == R_LOADTEST)
 		return start_loadtest(srv, c, r);
+	if (r->route == R_LOADTEST_STOP)
+		return stop_loadtest(srv, c, r, url);
 	return answer_get(srv, c, r, url);
 }
 

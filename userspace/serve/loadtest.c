@@ -33,6 +33,7 @@ struct lt_waiter {
  * @refs: references (the manager's, and one per request), under lt->mu
  * @id: its ID, the name of its result file
  * @s: the sweep
+ * @stop: its sweep's stop flag: set by cs_lt_stop() or at shutdown
  * @load_paused: serve's --load run was stopped for it
  * @done: it ended; the fields below are set
  * @status: 200 when it completed, else 500
@@ -45,6 +46,7 @@ struct cs_lt_job {
 	unsigned int refs;
 	char id[CS_LOADTEST_ID_MAX];
 	struct cs_sweep *s;
+	volatile sig_atomic_t stop;
 	bool load_paused;
 	bool done;
 	unsigned int status;
@@ -58,7 +60,8 @@ struct cs_lt_job {
  * @cfg: what it works with
  * @mu: guards everything below but @stop
  * @idle: signalled when @starting goes false
- * @stop: the sweep's stop flag, set once, at shutdown
+ * @stop: set once, at shutdown (and from the start in a dry run): every
+ *	load test's own flag is set from it
  * @closing: refusing new load tests
  * @starting: a request is setting a load test up (engine, first save)
  * @running: a load test is set up or running
@@ -220,7 +223,7 @@ static void *lt_thread(void *arg)
 	struct cs_lt *lt = j->lt;
 	struct cs_sweep *s = j->s;
 	struct cs_sweep_hooks h = {
-		.stop = &lt->stop,
+		.stop = &j->stop,
 		.checkpoint = checkpoint,
 		.arg = j,
 	};
@@ -371,6 +374,7 @@ enum cs_lt_err cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
 		goto out;
 	}
 	j->lt = lt;
+	j->stop = lt->stop;
 	j->refs = 2;		/* the manager's and the caller's */
 	j->s->plan = *plan;
 	code = prepare(lt, j, err, errlen);
@@ -466,6 +470,19 @@ void cs_lt_info(struct cs_lt *lt, struct cs_serve_info *i)
 	pthread_mutex_unlock(&lt->mu);
 }
 
+int cs_lt_stop(struct cs_lt *lt, const char *id)
+{
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&lt->mu);
+	if (lt->cur && !lt->cur->done && !strcmp(lt->cur->id, id)) {
+		lt->cur->stop = 1;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&lt->mu);
+	return ret;
+}
+
 void cs_lt_shutdown(struct cs_lt *lt)
 {
 	bool join;
@@ -475,6 +492,8 @@ void cs_lt_shutdown(struct cs_lt *lt)
 	lt->stop = 1;
 	while (lt->starting)
 		pthread_cond_wait(&lt->idle, &lt->mu);
+	if (lt->cur)
+		lt->cur->stop = 1;
 	join = lt->thread_valid;
 	pthread_mutex_unlock(&lt->mu);
 	if (join) {

@@ -512,6 +512,13 @@ void cs_lt_put(struct cs_lt_job *j);
 void cs_lt_info(struct cs_lt *lt, struct cs_serve_info *i);
 
 /*
+ * Stop the load test @id if it is the one running (POST
+ * /v1/loadtests/ID/stop): it saves what it measured, status interrupted,
+ * and wakes its waiters. Return: 0, or -ENOENT when @id is not running.
+ */
+int cs_lt_stop(struct cs_lt *lt, const char *id);
+
+/*
  * Refuse new load tests, stop the one running (it saves what it measured,
  * status interrupted, and wakes its waiters) and wait for it.
  */
