@@ -15,6 +15,11 @@
 #   make debug-kernel  build the debug test kernel (lockdep, KASAN, kmemleak,
 #                   UBSAN, ...) once per machine, cached outside the tree
 #   make check-debug   the VM tests on the debug kernel, with a kmemleak scan
+#   make deb        the Debian packages cpustress and cpustress-dkms in
+#                   build/deb/ (dpkg-buildpackage in a copy of the tree),
+#                   checked with lintian
+#   make check-package  build, install, boot the test VM with the
+#                   DKMS-built module, purge (tests/package/run)
 #   make fuzz       the fuzzers (tests/fuzz/), FUZZ_TIME seconds each
 #                   (default 600); make check runs them for 10 s each
 #
@@ -100,20 +105,20 @@ CLI_SRCS := userspace/cli/main.c $(ARGS_SRCS) \
 CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*/*.h) $(SHARED_HDRS) \
 	include/uapi/linux/cpustress.h
 CLI_PKGS := libnl-genl-3.0 jansson libmicrohttpd
-CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS))
+CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS)) $(CLI_EXTRA_CFLAGS)
 
 # The rules made by $(eval) above come first: name the default goal.
 .DEFAULT_GOAL := all
 .PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench clean \
 	fuzz fuzz-build \
-	debug-kernel debug-module check-debug check-debug-run
+	debug-kernel debug-module check-debug check-debug-run deb check-package
 
 all: module cli
 
 cli: userspace/cpustress
 
 userspace/cpustress: $(CLI_DEPS)
-	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(shell pkg-config --libs $(CLI_PKGS)) -lm
+	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(shell pkg-config --libs $(CLI_PKGS)) -lm $(CLI_EXTRA_LDFLAGS)
 
 $(BUILD)/gen/serve_page.c: web/index.html tools/embed-page
 	@mkdir -p $(@D)
@@ -251,6 +256,23 @@ $(BUILD)/bench/csbench: tools/bench/csbench.c $(SHARED_HDRS)
 bench: deps
 	$(MAKE) vm-module cli $(BUILD)/bench/csbench
 	tools/bench/run
+
+# The Debian packages, built out of tree: a copy of the files git knows
+# (committed or not, ignored ones left out) in build/deb/cpustress-VERSION,
+# so that dpkg-buildpackage's clean and build touch nothing here.
+DEB_VERSION := $(shell dpkg-parsechangelog -S Version 2>/dev/null)
+DEB_DIR := $(BUILD)/deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/cpustress-$(DEB_VERSION)
+	git ls-files -z -co --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] || [ -L "$$f" ] && printf "%s\0" "$$f"; done' _ | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_DIR)/cpustress-$(DEB_VERSION)
+	cd $(DEB_DIR)/cpustress-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on warning,error $(DEB_DIR)/cpustress_$(DEB_VERSION)_*.changes
+
+check-package: deps
+	$(MAKE) deb cli
+	tests/package/run
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
