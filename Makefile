@@ -98,7 +98,7 @@ SERVE_SRCS := userspace/cli/cmd_serve.c userspace/serve/daemon.c \
 CLI_SRCS := userspace/cli/main.c $(ARGS_SRCS) \
 	userspace/cli/cmd_status.c userspace/cli/cmd_run.c userspace/cli/cmd_top.c \
 	userspace/cli/json_out.c userspace/engine/kernel.c \
-	userspace/engine/kernel_parse.c $(USER_ENGINE_SRCS) \
+	userspace/engine/kernel_parse.c userspace/engine/kernel_why.c $(USER_ENGINE_SRCS) \
 	userspace/cli/cmd_sweep.c userspace/sweep/run.c $(SWEEP_FILE_SRCS) \
 	userspace/cli/cmd_compare.c userspace/sweep/compare.c $(SERVE_SRCS) \
 	$(FLEET_SRCS) userspace/cli/cmd_fleet.c userspace/cli/cmd_fleet_loadtest.c

@@ -33,8 +33,6 @@
  */
 #define CS_ALIVE_CHECK_MS	2000
 
-static const char msg_not_loaded[] =
-	"module not loaded: run insmod kmod/cpustress.ko (or modprobe cpustress)";
 static const char msg_unloaded[] =
 	"module unloaded: run insmod kmod/cpustress.ko (or modprobe cpustress)";
 static const char msg_eperm[] =
@@ -265,7 +263,7 @@ static int cs_family_check(struct cs_kernel *k, char *err, size_t errlen)
 
 	ret = genl_ctrl_resolve(k->sk, CPUSTRESS_GENL_NAME);
 	if (ret == -NLE_OBJ_NOTFOUND) {
-		snprintf(err, errlen, "%s", msg_not_loaded);
+		cs_kernel_why_not_loaded(err, errlen);
 		return -ENOENT;
 	}
 	if (ret < 0) {

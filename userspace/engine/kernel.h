@@ -81,5 +81,7 @@ int cs_parse_stats(struct cs_engine *e, struct nlmsghdr *nlh, void *snap);
 void cs_snapshot_sort(struct cs_snapshot *snap);
 int cs_parse_sample(struct cs_kernel *k, struct nlmsghdr *nlh);
 bool cs_ctrl_family_deleted(struct nlmsghdr *nlh, int family);
+/* engine/kernel_why.c: "module not loaded", with why on this host. */
+void cs_kernel_why_not_loaded(char *err, size_t errlen);
 
 #endif /* CPUSTRESS_ENGINE_KERNEL_H */
