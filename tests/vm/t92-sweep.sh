@@ -42,18 +42,29 @@ jnums workUnits /tmp/busy.json | head -10 > /tmp/units
 check "sweep: results hold busyPct 10..100" \
 	[ "$(tr '\n' ' ' < /tmp/levels)" = "10 20 30 40 50 60 70 80 90 100 " ]
 echo "# sweep: workUnits by level: $(tr '\n' ' ' < /tmp/units)"
-# The machine under the VM changes speed by 5-35 % from one window to the
-# next, more than one level adds at the top (90 -> 100 is +11 %): each
-# level is compared with the level three below it (at least +43 % more
-# work expected, 70 -> 100). Work not paced by the level stays flat.
-timed_check "sweep: each level's workUnits above those of the level 30 points below" \
-	awk '{ u[NR] = $1 } NR > 3 && $1 <= u[NR - 3] { bad = 1 } END { exit bad || NR != 10 }' /tmp/units
+# Each level is its own window, and the machine under the VM changes speed
+# by 5-35 % from one window to the next (busy 100 read 728 units/s after
+# 847 at busy 70 in one run), so levels are not compared with each other.
+# Within a level's window, its work must be its busy time in units: units
+# per second times the median unit time is the busy share of the CPUs,
+# about busyAchievedPct. A slower host makes fewer, longer units, the same
+# product. Below 1 by the host's share of the vCPU during the busy part,
+# which the guest cannot see under TCG (a unit the host preempted is long,
+# the median unit is not), and the histogram's buckets are 12.5 % wide:
+# 0.2..1.25. Work not paced by the level (10x at busy 10), or not counted,
+# breaks it.
+jnums p50Us /tmp/busy.json | head -10 > /tmp/p50
+jnums busyAchievedPct /tmp/busy.json > /tmp/achieved
+paste /tmp/levels /tmp/units /tmp/p50 /tmp/achieved | awk -v n="$n" '{
+	printf "%s %.3f\n", $1, ($4 > 0 ? $2 * $3 / (1e4 * n * $4) : -1) }' > /tmp/paced
+echo "# sweep: units/s x p50 / busy time, by level: $(awk '{ printf "%s:%s ", $1, $2 }' /tmp/paced)"
+timed_check "sweep: each level's units/s x unit time matches its busy share (0.2..1.25)" \
+	awk '$2 < 0.2 || $2 > 1.25 { bad = 1 } END { exit bad || NR != 10 }' /tmp/paced
 max=$(jnums maxUnits /tmp/busy.json)
 check "sweep: maxUnits ($max) is the largest level's workUnits" \
 	[ "$(sort -n /tmp/units | tail -1)" = "$max" ]
 check "sweep: unitsPerSec is maxUnits / numCores" \
 	fcmp "$(jnums unitsPerSec /tmp/busy.json) - $max / $n <= 0.5 && $max / $n - $(jnums unitsPerSec /tmp/busy.json) <= 0.5"
-jnums busyAchievedPct /tmp/busy.json > /tmp/achieved
 echo "# sweep: achieved busy by level: $(tr '\n' ' ' < /tmp/achieved)"
 check "sweep: achieved busy within 5 points of every level" \
 	sh -c "paste /tmp/levels /tmp/achieved | awk '{ d = \$2 - \$1; if (d < -5 || d > 5) bad = 1 } END { exit bad || NR != 10 }'"
@@ -73,11 +84,18 @@ u1=$(jnums unitsPerSecMedian /tmp/cpus.json | head -1)
 un=$(jnums unitsPerSecMedian /tmp/cpus.json | sed -n ${n}p)
 check "sweep: efficiency at $n CPUs ($e) is $un / ($n x $u1)" \
 	fcmp "$e - $un / ($n * $u1) <= 0.005 && $un / ($n * $u1) - $e <= 0.005"
-# Only loosely bounded: under emulation $n busy vCPUs share the host with
-# qemu's own threads, and the machine's speed moves 5-20 % between
-# windows (make bench measures it); 0.69 has been seen.
-check "sweep: efficiency at $n CPUs plausible, 0.55..1.45" \
-	fcmp "$e >= 0.55 && $e <= 1.45"
+# Efficiency compares levels measured in different windows, so it is only
+# shown; each level's own numbers must agree within its window, as above
+# (busy 100 on every loaded CPU).
+jnums cpus /tmp/cpus.json | head -n $n > /tmp/ncpu
+jnums workUnits /tmp/cpus.json | head -n $n > /tmp/cunits
+jnums p50Us /tmp/cpus.json | head -n $n > /tmp/cp50
+jnums busyAchievedPct /tmp/cpus.json | head -n $n > /tmp/cach
+paste /tmp/ncpu /tmp/cunits /tmp/cp50 /tmp/cach | awk '{
+	printf "%s %.3f\n", $1, ($4 > 0 && $1 > 0 ? $2 * $3 / (1e4 * $1 * $4) : -1) }' > /tmp/cpaced
+echo "# sweep: units/s x p50 / busy time, by CPU count: $(awk '{ printf "%s:%s ", $1, $2 }' /tmp/cpaced)"
+timed_check "sweep: each CPU count's units/s x unit time matches its busy share (0.2..1.25)" \
+	awk '$2 < 0.2 || $2 > 1.25 { bad = 1 } END { exit bad || NR != '$n' }' /tmp/cpaced
 check "sweep: the summary names the knee and the 50-75 % advice" \
 	sh -c "grep -q 'knee' /tmp/cpus.out && grep -q '50-75' /tmp/cpus.out"
 
