@@ -48,6 +48,7 @@ USER_ENGINE_SRCS := userspace/engine/engine.c userspace/engine/user.c \
 	userspace/engine/user_sampler.c userspace/engine/user_worker.c \
 	userspace/engine/procstat.c userspace/util/cpulist.c
 UNIT_SRCS_test_cpulist := userspace/util/cpulist.c
+UNIT_SRCS_test_spread := userspace/util/spread.c
 UNIT_SRCS_test_engine_user := $(USER_ENGINE_SRCS)
 # The CLI's option parsers: the scanner, every command's options and the
 # exporter's own syntax (listen address, log level) they check.
