@@ -69,7 +69,8 @@ UNIT_SRCS_test_compare := $(SWEEP_FILE_SRCS) userspace/sweep/compare.c
 UNIT_LIBS_test_compare := -ljansson
 UNIT_SRCS_test_serve_render := userspace/serve/render.c userspace/engine/engine.c
 UNIT_LIBS_test_serve_render := -ljansson
-UNIT_SRCS_test_serve_collect := userspace/serve/collect.c \
+UNIT_LIBS_test_serve_collect := -ljansson
+UNIT_SRCS_test_serve_collect := userspace/serve/collect.c userspace/serve/render.c \
 	userspace/serve/shared_engine.c userspace/engine/engine.c
 SERVE_TEST_SRCS := userspace/serve/http.c $(ARGS_SRCS) \
 	userspace/util/cpulist.c userspace/engine/engine.c \

@@ -382,6 +382,10 @@ static void check_step(const struct cs_view *v, const struct cs_view *prev,
 	assert_int_equal(c0->hist_count, w->hist);
 	assert_int_equal(c0->units_total, w->units);
 	assert_int_equal(c0->rate.ops_milli, w->units * 10);
+	/* The host's histogram: CPU 0's (CPU 1 has none, CPU 1500 is out). */
+	assert_int_equal(v->host.hist[HB], w->hist);
+	assert_int_equal(v->host.hist_count, w->hist);
+	assert_int_equal(v->host.busy_ns, w->busy);
 	if (w->ncpus == 2) {
 		assert_non_null(c1);
 		assert_int_equal(c1->state, CPUSTRESS_CPU_IDLE);
@@ -405,6 +409,28 @@ static void check_step(const struct cs_view *v, const struct cs_view *prev,
 	}
 }
 
+/* The /metrics text the collector rendered at its poll says the same. */
+static void check_metrics(struct cs_collector *c, const struct want *w)
+{
+	struct cs_serve_info i = { .version = "0.2" };
+	char *text, line[128];
+	size_t len;
+
+	assert_int_equal(cs_collector_metrics(c, &i, &text, &len), 0);
+	assert_int_equal(strlen(text), len);
+	snprintf(line, sizeof(line), "\ncpustress_up %d\n", w->up);
+	assert_non_null(strstr(text, line));
+	snprintf(line, sizeof(line), "\n" CS_HIST_FAMILY "_count %llu\n",
+		 (unsigned long long)w->hist);
+	assert_non_null(strstr(text, line));
+	snprintf(line, sizeof(line),
+		 "\ncpustress_work_units_total{cpu=\"0\"} %llu\n",
+		 (unsigned long long)w->units);
+	assert_non_null(strstr(text, line));
+	assert_non_null(strstr(text, "cpustress_build_info{version=\"0.2\",engine=\"fake\","));
+	free(text);
+}
+
 static void test_collect_script(void **state)
 {
 	struct cs_view v = { 0 }, prev = { 0 };
@@ -421,13 +447,14 @@ static void test_collect_script(void **state)
 	f.tokens = 1;				/* the first poll */
 	assert_int_equal(cs_engine_locked(&f.pub, &mu, &h), 0);
 	t0 = realtime_ms();
-	assert_int_equal(cs_collector_start(h, 1, &c), 0);
+	assert_int_equal(cs_collector_start(h, 1, 0, &c), 0);
 	t1 = realtime_ms();
 
 	assert_int_equal(cs_collector_view(c, &v), 0);
 	assert_true(v.time_ms >= t0 && v.time_ms <= t1);
 	keep = v.cpu;
 	check_step(&v, NULL, &wants[0], 1);
+	check_metrics(c, &wants[0]);
 	for (k = 1; k < ARRAY_SIZE(script); k++) {
 		cs_view_free(&prev);
 		prev = v;
@@ -439,6 +466,7 @@ static void test_collect_script(void **state)
 		assert_int_equal(cs_collector_view(c, &v), 0);
 		assert_ptr_equal(v.cpu, keep);	/* allocated once */
 		check_step(&v, &prev, &wants[k], k + 1);
+		check_metrics(c, &wants[k]);
 	}
 	assert_int_equal(f.next, ARRAY_SIZE(script));
 
@@ -466,7 +494,7 @@ static void test_collect_first_fails(void **state)
 	(void)state;
 	fake_init(&f, down, ARRAY_SIZE(down), true);
 	f.tokens = 1;
-	assert_int_equal(cs_collector_start(&f.pub, 1, &c), 0);
+	assert_int_equal(cs_collector_start(&f.pub, 1, 0, &c), 0);
 	assert_int_equal(cs_collector_view(c, &v), 0);
 	assert_int_equal(v.seq, 0);
 	assert_false(v.up);
@@ -502,7 +530,7 @@ static void test_collect_no_message(void **state)
 	(void)state;
 	fake_init(&f, down, ARRAY_SIZE(down), true);
 	f.tokens = 1;
-	assert_int_equal(cs_collector_start(&f.pub, 1, &c), 0);
+	assert_int_equal(cs_collector_start(&f.pub, 1, 0, &c), 0);
 	assert_int_equal(cs_collector_view(c, &v), 0);
 	assert_false(v.up);
 	assert_non_null(strstr(v.err, "fake"));
@@ -527,7 +555,7 @@ static void test_collect_stop_fast(void **state)
 
 	(void)state;
 	fake_init(&f, one, 1, false);
-	assert_int_equal(cs_collector_start(&f.pub, 10000, &c), 0);
+	assert_int_equal(cs_collector_start(&f.pub, 10000, 0, &c), 0);
 	assert_int_equal(f.entered, 1);
 	nanosleep(&ts, NULL);
 	t0 = unit_now_ns();
@@ -537,7 +565,7 @@ static void test_collect_stop_fast(void **state)
 	assert_true(f.closed);
 	fake_destroy(&f);
 
-	assert_int_equal(cs_collector_start(&f.pub, 0, &c), -EINVAL);
+	assert_int_equal(cs_collector_start(&f.pub, 0, 0, &c), -EINVAL);
 }
 
 struct reader {
@@ -582,7 +610,7 @@ static void test_collect_concurrent(void **state)
 
 	(void)state;
 	fake_init(&f, one, 1, false);
-	assert_int_equal(cs_collector_start(&f.pub, 1, &c), 0);
+	assert_int_equal(cs_collector_start(&f.pub, 1, 0, &c), 0);
 	for (k = 0; k < 2; k++) {
 		r[k] = (struct reader){ .c = c };
 		assert_int_equal(pthread_create(&t[k], NULL, reader_main,

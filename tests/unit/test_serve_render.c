@@ -96,6 +96,13 @@ static void fixture(struct cs_view *v, struct cs_serve_info *i)
 	c->hist[cs_hist_bucket((1ULL << 32) - 1)] = 6;
 	c->hist_count = 11;
 
+	/* The host: both CPUs' histograms and one that went offline since. */
+	for (b = 0; b < CS_HIST_BUCKETS; b++)
+		v->host.hist[b] = cpus[0].hist[b] + cpus[2].hist[b];
+	v->host.hist[cs_hist_bucket(5000)] += 9;
+	v->host.hist_count = 120 + 11 + 9;
+	v->host.busy_ns = cpus[0].busy_ns + 1000000000ULL;
+
 	i->version = "0.2";
 	strcpy(i->hostname, "box1");
 	strcpy(i->kernel, "6.1.0-18-amd64");
@@ -107,17 +114,31 @@ static void fixture(struct cs_view *v, struct cs_serve_info *i)
 	i->requests[4] = 3;
 }
 
-static char *render_metrics(const struct cs_view *v,
-			    const struct cs_serve_info *i)
+static char *render_metrics_f(const struct cs_view *v,
+			      const struct cs_serve_info *i, unsigned int flags)
 {
-	char *out = NULL;
-	size_t len = 0;
+	char *out = NULL, *mid = NULL, *two = NULL;
+	size_t len = 0, mlen = 0, tlen = 0;
 
-	assert_int_equal(cs_render_metrics(v, i, &out, &len), 0);
+	assert_int_equal(cs_render_metrics(v, i, flags, &out, &len), 0);
+	/* The two halves the collector and a request render give the same. */
+	assert_int_equal(cs_render_metrics_view(v, flags, &mid, &mlen), 0);
+	assert_int_equal(cs_render_metrics_wrap(v->engine, mid, mlen, i, &two,
+						&tlen), 0);
+	assert_int_equal(tlen, len);
+	assert_string_equal(two, out);
+	free(mid);
+	free(two);
 	assert_non_null(out);
 	assert_int_equal(strlen(out), len);
 	assert_true(len > 0 && out[len - 1] == '\n');
 	return out;
+}
+
+static char *render_metrics(const struct cs_view *v,
+			    const struct cs_serve_info *i)
+{
+	return render_metrics_f(v, i, 0);
 }
 
 /* The text has @line as a whole line. */
@@ -303,17 +324,15 @@ static void test_metrics_values(void **state)
 		"cpustress_interrupts_total{cpu=\"0\"} 1000",
 		"cpustress_selfcheck_errors_total{cpu=\"0\"} 0",
 		"cpustress_selfcheck_errors_total{cpu=\"3\"} 2",
-		HIST "_sum{cpu=\"0\"} 12.000000123",
-		HIST "_count{cpu=\"0\"} 120",
-		HIST "_count{cpu=\"1\"} 0",
-		HIST "_bucket{cpu=\"0\",le=\"0.000004096\"} 3",
-		HIST "_bucket{cpu=\"0\",le=\"0.000008192\"} 17",
-		HIST "_bucket{cpu=\"0\",le=\"0.000131072\"} 117",
-		HIST "_bucket{cpu=\"0\",le=\"4.294967296\"} 117",
-		HIST "_bucket{cpu=\"0\",le=\"+Inf\"} 120",
-		HIST "_bucket{cpu=\"3\",le=\"2.147483648\"} 0",
-		HIST "_bucket{cpu=\"3\",le=\"4.294967296\"} 6",
-		HIST "_bucket{cpu=\"3\",le=\"+Inf\"} 11",
+		/* The host's histogram, with the offline CPU's units. */
+		HIST "_sum 13.000000123",
+		HIST "_count 140",
+		HIST "_bucket{le=\"0.000004096\"} 3",
+		HIST "_bucket{le=\"0.000008192\"} 26",
+		HIST "_bucket{le=\"0.000131072\"} 126",
+		HIST "_bucket{le=\"2.147483648\"} 126",
+		HIST "_bucket{le=\"4.294967296\"} 132",
+		HIST "_bucket{le=\"+Inf\"} 140",
 		"cpustress_loadtest_running 0",
 		"cpustress_loadtests_total{result=\"complete\"} 3",
 		"cpustress_loadtests_total{result=\"failed\"} 2",
@@ -334,6 +353,43 @@ static void test_metrics_values(void **state)
 		assert_line(text, lines[k]);
 	/* Offline CPUs are not in the view, so not in the text. */
 	assert_null(strstr(text, "cpu=\"2\""));
+	/* By default no histogram per CPU. */
+	assert_null(strstr(text, HIST "_bucket{cpu="));
+	assert_null(strstr(text, HIST "_sum{"));
+	free(text);
+}
+
+/* --per-cpu-histogram: the same families, the histogram per CPU. */
+static void test_metrics_per_cpu_values(void **state)
+{
+	static const char *const lines[] = {
+		"cpustress_work_units_total{cpu=\"0\"} 500000",
+		HIST "_sum{cpu=\"0\"} 12.000000123",
+		HIST "_count{cpu=\"0\"} 120",
+		HIST "_count{cpu=\"1\"} 0",
+		HIST "_bucket{cpu=\"0\",le=\"0.000004096\"} 3",
+		HIST "_bucket{cpu=\"0\",le=\"0.000008192\"} 17",
+		HIST "_bucket{cpu=\"0\",le=\"0.000131072\"} 117",
+		HIST "_bucket{cpu=\"0\",le=\"4.294967296\"} 117",
+		HIST "_bucket{cpu=\"0\",le=\"+Inf\"} 120",
+		HIST "_bucket{cpu=\"3\",le=\"2.147483648\"} 0",
+		HIST "_bucket{cpu=\"3\",le=\"4.294967296\"} 6",
+		HIST "_bucket{cpu=\"3\",le=\"+Inf\"} 11",
+	};
+	struct cs_serve_info i;
+	struct cs_view v;
+	unsigned int k;
+	char *text;
+
+	(void)state;
+	fixture(&v, &i);
+	text = render_metrics_f(&v, &i, CS_RENDER_PER_CPU_HIST);
+	for (k = 0; k < ARRAY_SIZE(lines); k++)
+		assert_line(text, lines[k]);
+	/* Not the host's as well: sum() over the family would count twice. */
+	assert_null(strstr(text, HIST "_bucket{le="));
+	assert_null(strstr(text, HIST "_count "));
+	check_format(text);
 	free(text);
 }
 
@@ -357,7 +413,7 @@ static void test_metrics_histogram(void **state)
 	assert_string_equal(le[NLE - 1], "4.294967296");
 
 	fixture(&v, &i);
-	text = render_metrics(&v, &i);
+	text = render_metrics_f(&v, &i, CS_RENDER_PER_CPU_HIST);
 	for (c = 0; c < v.ncpus; c++) {
 		unsigned long long prev = 0, val, count;
 		const char *p;
@@ -427,8 +483,7 @@ static void test_metrics_down(void **state)
 	free(text);
 }
 
-/* `promtool check metrics` (Debian's prometheus) on the rendered text. */
-static void test_metrics_promtool(void **state)
+static void promtool_check(unsigned int flags)
 {
 	char path[] = "/tmp/cs-metrics-XXXXXX", cmd[128];
 	struct cs_serve_info i;
@@ -437,12 +492,9 @@ static void test_metrics_promtool(void **state)
 	FILE *f;
 	int fd, st;
 
-	(void)state;
-	if (system("command -v promtool >/dev/null 2>&1") != 0)
-		fail_msg("promtool not found: run make deps (Debian package prometheus)");
 	fixture(&v, &i);
 	strcpy(i.kernel, ODD_KERNEL);
-	text = render_metrics(&v, &i);
+	text = render_metrics_f(&v, &i, flags);
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
@@ -457,6 +509,16 @@ static void test_metrics_promtool(void **state)
 	unlink(path);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* `promtool check metrics` (Debian's prometheus) on the rendered text. */
+static void test_metrics_promtool(void **state)
+{
+	(void)state;
+	if (system("command -v promtool >/dev/null 2>&1") != 0)
+		fail_msg("promtool not found: run make deps (Debian package prometheus)");
+	promtool_check(0);
+	promtool_check(CS_RENDER_PER_CPU_HIST);
 }
 
 static json_t *render_stats(const struct cs_view *v,
@@ -618,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_cpu_perf),
 		cmocka_unit_test(test_metrics_format),
 		cmocka_unit_test(test_metrics_values),
+		cmocka_unit_test(test_metrics_per_cpu_values),
 		cmocka_unit_test(test_metrics_histogram),
 		cmocka_unit_test(test_metrics_escape),
 		cmocka_unit_test(test_metrics_down),

@@ -462,7 +462,7 @@ const char serve_usage[] =
 	" [--load]\n"
 	"         [--busy P] [--cpus LIST] [--max-connections N]"
 	" [--max-per-ip N]\n"
-	"         [--request-timeout S] [--keep N]\n"
+	"         [--request-timeout S] [--keep N] [--per-cpu-histogram]\n"
 	"  environment: LISTENADDRESS (for --listen), PCD_LOGLEVEL (for"
 	" --log-level),\n"
 	"  STATE_DIRECTORY (for --state-dir)\n";
@@ -500,7 +500,8 @@ static int expand_home(struct cs_argscan *sc, const char *what,
 enum {
 	SERVE_LISTEN, SERVE_APIKEY_FILE, SERVE_STATE_DIR, SERVE_LOG_LEVEL,
 	SERVE_ENGINE, SERVE_LOAD, SERVE_BUSY, SERVE_CPUS, SERVE_MAX_CONNS,
-	SERVE_MAX_PER_IP, SERVE_TIMEOUT, SERVE_KEEP, SERVE_HELP,
+	SERVE_MAX_PER_IP, SERVE_TIMEOUT, SERVE_KEEP, SERVE_PER_CPU_HIST,
+	SERVE_HELP,
 };
 
 static int parse_serve_opt(struct cs_argscan *sc, int idx,
@@ -550,6 +551,9 @@ static int parse_serve_opt(struct cs_argscan *sc, int idx,
 		return cs_arg_u32(sc, idx, 1, 3600, &o->timeout_s);
 	case SERVE_KEEP:
 		return cs_arg_u32(sc, idx, 1, CS_SERVE_KEEP_MAX, &o->keep);
+	case SERVE_PER_CPU_HIST:
+		o->per_cpu_hist = true;
+		return 0;
 	}
 	return CS_ARG_ERR;
 }
@@ -627,6 +631,7 @@ enum cs_parse parse_serve_args(int argc, char **argv, struct cs_serve_opts *o,
 		[SERVE_TIMEOUT] = { .name = "request-timeout",
 				    .has_arg = true },
 		[SERVE_KEEP] = { .name = "keep", .has_arg = true },
+		[SERVE_PER_CPU_HIST] = { .name = "per-cpu-histogram" },
 		[SERVE_HELP] = { .name = "help", .short_name = 'h' },
 		{ }
 	};

@@ -59,6 +59,10 @@ struct cs_acc {
  * @back: the view being built by a poll, then swapped with @front
  * @snap: snapshot storage
  * @acc: per CPU number, allocated when the CPU is first seen
+ * @render_flags: CS_RENDER_* for @text
+ * @text: the view's part of /metrics, rendered from @front after each poll
+ *        (NULL if that ran out of memory); guarded by @mu
+ * @text_len: its length
  */
 struct cs_collector {
 	struct cs_engine *e;
@@ -72,6 +76,9 @@ struct cs_collector {
 	struct cs_view back;
 	struct cs_snapshot snap;
 	struct cs_acc **acc;
+	unsigned int render_flags;
+	char *text;
+	size_t text_len;
 };
 
 static int64_t cs_realtime_ms(void)
@@ -145,6 +152,27 @@ static struct cs_acc *cs_acc_update(struct cs_collector *c, uint64_t window_id,
 	return a;
 }
 
+/*
+ * The host's histogram: every CPU seen, offline ones too, so that a CPU
+ * going offline takes nothing away from it.
+ */
+static void cs_host_totals(const struct cs_collector *c,
+			   struct cs_view_cpu *h)
+{
+	unsigned int i, b;
+
+	for (i = 0; i < CS_VIEW_CPUS_MAX; i++) {
+		const struct cs_acc *a = c->acc[i];
+
+		if (!a)
+			continue;
+		for (b = 0; b < CS_HIST_BUCKETS; b++)
+			h->hist[b] += a->tot.hist[b];
+		h->hist_count += a->tot.hist_count;
+		h->busy_ns += a->tot.busy_ns;
+	}
+}
+
 /* Fill @c->back from the snapshot; returns 0 or -ENOMEM. */
 static int cs_build_view(struct cs_collector *c, const struct cs_status *st)
 {
@@ -153,6 +181,7 @@ static int cs_build_view(struct cs_collector *c, const struct cs_status *st)
 	uint32_t i;
 
 	v->ncpus = 0;
+	memset(&v->host, 0, sizeof(v->host));
 	for (i = 0; i < snap->ncpus; i++) {
 		const struct cs_cpu_snap *cs = &snap->cpu[i];
 		struct cs_view_cpu *vc;
@@ -177,6 +206,7 @@ static int cs_build_view(struct cs_collector *c, const struct cs_status *st)
 		vc->rate = cs->rate;
 		vc->units_total = cs->units_total;
 	}
+	cs_host_totals(c, &v->host);
 	v->st = *st;
 	v->up = true;
 	v->err[0] = '\0';
@@ -184,6 +214,25 @@ static int cs_build_view(struct cs_collector *c, const struct cs_status *st)
 	v->seq = c->front.seq + 1;
 	snprintf(v->engine, sizeof(v->engine), "%s", c->e->ops->name);
 	return 0;
+}
+
+/*
+ * Render @v's part of /metrics and make it the one served. Only the
+ * collector thread writes the views, so it reads @v without the lock.
+ */
+static void cs_publish_text(struct cs_collector *c, const struct cs_view *v)
+{
+	char *text = NULL, *old;
+	size_t len = 0;
+
+	if (cs_render_metrics_view(v, c->render_flags, &text, &len))
+		text = NULL;
+	pthread_rwlock_wrlock(&c->mu);
+	old = c->text;
+	c->text = text;
+	c->text_len = len;
+	pthread_rwlock_unlock(&c->mu);
+	free(old);
 }
 
 /* Mark the view down with the engine's message, keeping the last data. */
@@ -202,6 +251,7 @@ static void cs_view_down(struct cs_collector *c, const char *what, int ret,
 	if (!v->seq)
 		v->time_ms = cs_realtime_ms();
 	pthread_rwlock_unlock(&c->mu);
+	cs_publish_text(c, v);
 }
 
 /* One poll: the engine's status and snapshot, then a new view. */
@@ -209,6 +259,8 @@ static void cs_poll(struct cs_collector *c)
 {
 	struct cs_status st;
 	struct cs_view tmp;
+	char *text = NULL, *old;
+	size_t len = 0;
 	int ret;
 
 	memset(&st, 0, sizeof(st));
@@ -227,11 +279,17 @@ static void cs_poll(struct cs_collector *c)
 		cs_view_down(c, "snapshot", -ENOMEM, c->back.err);
 		return;
 	}
+	if (cs_render_metrics_view(&c->back, c->render_flags, &text, &len))
+		text = NULL;
 	pthread_rwlock_wrlock(&c->mu);
 	tmp = c->front;
 	c->front = c->back;
 	c->back = tmp;
+	old = c->text;
+	c->text = text;
+	c->text_len = len;
 	pthread_rwlock_unlock(&c->mu);
+	free(old);
 }
 
 static void *cs_collector_thread(void *arg)
@@ -277,6 +335,7 @@ static void cs_collector_free(struct cs_collector *c)
 		for (i = 0; i < CS_VIEW_CPUS_MAX; i++)
 			free(c->acc[i]);
 	free(c->acc);
+	free(c->text);
 	cs_view_free(&c->front);
 	cs_view_free(&c->back);
 	cs_snapshot_free(&c->snap);
@@ -291,6 +350,7 @@ static void cs_collector_free(struct cs_collector *c)
  * @e: the engine handle; the collector owns it once this succeeds (and
  *     closes it in cs_collector_stop()); on failure it stays the caller's
  * @poll_ms: the poll period in ms, at least 1
+ * @render_flags: CS_RENDER_* for the /metrics text
  * @out: the collector
  *
  * The first poll is done before this returns, so a view is ready at once;
@@ -300,7 +360,7 @@ static void cs_collector_free(struct cs_collector *c)
  * errno of pthread_create().
  */
 int cs_collector_start(struct cs_engine *e, uint32_t poll_ms,
-		       struct cs_collector **out)
+		       unsigned int render_flags, struct cs_collector **out)
 {
 	struct cs_collector *c;
 	pthread_condattr_t ca;
@@ -331,6 +391,7 @@ int cs_collector_start(struct cs_engine *e, uint32_t poll_ms,
 	}
 	c->e = e;
 	c->poll_ms = poll_ms;
+	c->render_flags = render_flags;
 	c->acc = calloc(CS_VIEW_CPUS_MAX, sizeof(*c->acc));
 	if (!c->acc || cs_view_alloc(&c->front) || cs_view_alloc(&c->back)) {
 		cs_collector_free(c);
@@ -396,6 +457,51 @@ int cs_collector_view(struct cs_collector *c, struct cs_view *v)
 	memcpy(cpu, c->front.cpu, c->front.ncpus * sizeof(*cpu));
 	pthread_rwlock_unlock(&c->mu);
 	return 0;
+}
+
+/**
+ * cs_collector_view_head() - copy the newest view without its CPUs
+ * @c: the collector
+ * @v: gets every field but @cpu (left alone); @ncpus is set to 0
+ *
+ * For answers that need no CPU (/cpu-perf): a few hundred bytes copied
+ * rather than some 2 KiB per CPU.
+ */
+void cs_collector_view_head(struct cs_collector *c, struct cs_view *v)
+{
+	struct cs_view_cpu *cpu = v->cpu;
+
+	pthread_rwlock_rdlock(&c->mu);
+	*v = c->front;
+	pthread_rwlock_unlock(&c->mu);
+	v->cpu = cpu;
+	v->ncpus = 0;
+}
+
+/**
+ * cs_collector_metrics() - the /metrics answer of the newest view
+ * @c: the collector
+ * @i: the request-time fields (build info, load tests, request counters)
+ * @out: the body, malloc'd
+ * @len: its length
+ *
+ * The view's families are the text rendered at its poll: serving them
+ * costs one copy, however many CPUs there are.
+ *
+ * Return: 0, or -ENOMEM (also when rendering at the poll ran out of it).
+ */
+int cs_collector_metrics(struct cs_collector *c,
+			 const struct cs_serve_info *i, char **out,
+			 size_t *len)
+{
+	int ret = -ENOMEM;
+
+	pthread_rwlock_rdlock(&c->mu);
+	if (c->text)
+		ret = cs_render_metrics_wrap(c->front.engine, c->text,
+					     c->text_len, i, out, len);
+	pthread_rwlock_unlock(&c->mu);
+	return ret;
 }
 
 void cs_view_free(struct cs_view *v)

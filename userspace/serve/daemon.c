@@ -227,7 +227,9 @@ int cs_srv_start(struct cs_srv *srv, struct cs_engine *e, int fd)
 		cs_log(CS_LOG_ERROR, "%s", err);
 		goto fail;
 	}
-	ret = cs_collector_start(srv->e_col, CS_SERVE_POLL_MS, &srv->col);
+	ret = cs_collector_start(srv->e_col, CS_SERVE_POLL_MS,
+				 srv->o.per_cpu_hist ? CS_RENDER_PER_CPU_HIST : 0,
+				 &srv->col);
 	if (ret) {
 		cs_log(CS_LOG_ERROR, "cannot start the collector: %s",
 		       strerror(-ret));

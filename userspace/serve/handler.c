@@ -94,18 +94,17 @@ struct req {
 
 /* --- answers ------------------------------------------------------- */
 
-static enum MHD_Result reply(struct cs_srv *srv, struct MHD_Connection *c,
-			     struct req *r, unsigned int status,
-			     const void *body, size_t len, const char *ctype,
-			     const char *allow)
+/* Queue @resp (NULL: out of memory) and count and log the answer. */
+static enum MHD_Result reply_resp(struct cs_srv *srv, struct MHD_Connection *c,
+				  struct req *r, unsigned int status,
+				  struct MHD_Response *resp, size_t len,
+				  const char *allow)
 {
-	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	bool ok;
 
 	cs_srv_set_deadline(srv, r->conn, false);
 	r->answered = true;
-	resp = cs_http_response(body, len, ctype);
 	if (!resp) {
 		cs_log(CS_LOG_WARN, "%s %s: out of memory for the answer",
 		       r->method, r->url);
@@ -128,6 +127,15 @@ static enum MHD_Result reply(struct cs_srv *srv, struct MHD_Connection *c,
 	       r->method, r->url, status, len,
 	       (cs_now_ns() - r->t0) / 1e6);
 	return ret;
+}
+
+static enum MHD_Result reply(struct cs_srv *srv, struct MHD_Connection *c,
+			     struct req *r, unsigned int status,
+			     const void *body, size_t len, const char *ctype,
+			     const char *allow)
+{
+	return reply_resp(srv, c, r, status, cs_http_response(body, len, ctype),
+			  len, allow);
 }
 
 static enum MHD_Result reply_error(struct cs_srv *srv, struct MHD_Connection *c,
@@ -158,8 +166,9 @@ static enum MHD_Result reply_rendered(struct cs_srv *srv,
 		snprintf(msg, sizeof(msg), "cannot answer: %s", strerror(-ret));
 		return reply_error(srv, c, r, 500, msg, NULL, NULL);
 	}
-	res = reply(srv, c, r, 200, body, len, ctype, NULL);
-	free(body);
+	/* The response takes the body over: no copy of a large answer. */
+	res = reply_resp(srv, c, r, 200, cs_http_response_take(body, len, ctype),
+			 len, NULL);
 	return res;
 }
 
@@ -202,8 +211,7 @@ static enum MHD_Result answer_get(struct cs_srv *srv, struct MHD_Connection *c,
 	size_t len = 0;
 	int ret;
 
-	if (r->route == R_CPU_PERF || r->route == R_METRICS ||
-	    r->route == R_STATS) {
+	if (r->route == R_STATS) {
 		v = view(srv);
 		if (!v)
 			return reply_error(srv, c, r, 500, "out of memory",
@@ -213,12 +221,16 @@ static enum MHD_Result answer_get(struct cs_srv *srv, struct MHD_Connection *c,
 	case R_PAGE:
 		return reply(srv, c, r, 200, cs_page_html, cs_page_html_len,
 			     HTML_TYPE, NULL);
-	case R_CPU_PERF:
-		ret = cs_render_cpu_perf(v, &body, &len);
+	case R_CPU_PERF: {
+		struct cs_view head = { 0 };
+
+		cs_collector_view_head(srv->col, &head);
+		ret = cs_render_cpu_perf(&head, &body, &len);
 		return reply_rendered(srv, c, r, ret, body, len, TEXT_TYPE);
+	}
 	case R_METRICS:
 		info(srv, &i);
-		ret = cs_render_metrics(v, &i, &body, &len);
+		ret = cs_collector_metrics(srv->col, &i, &body, &len);
 		return reply_rendered(srv, c, r, ret, body, len,
 				      CS_METRICS_CONTENT_TYPE);
 	case R_STATS:

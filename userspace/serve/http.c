@@ -458,13 +458,10 @@ out:
 	return out;
 }
 
-struct MHD_Response *cs_http_response(const void *body, size_t len,
-				      const char *ctype)
+/* Content-Type and Cache-Control on @r; NULL (and @r destroyed) if not. */
+static struct MHD_Response *cs_http_headers(struct MHD_Response *r,
+					    const char *ctype)
 {
-	struct MHD_Response *r;
-
-	r = MHD_create_response_from_buffer(len, (void *)body,
-					    MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return NULL;
 	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -475,4 +472,22 @@ struct MHD_Response *cs_http_response(const void *body, size_t len,
 		return NULL;
 	}
 	return r;
+}
+
+struct MHD_Response *cs_http_response(const void *body, size_t len,
+				      const char *ctype)
+{
+	return cs_http_headers(MHD_create_response_from_buffer(len, (void *)body,
+						MHD_RESPMEM_MUST_COPY), ctype);
+}
+
+struct MHD_Response *cs_http_response_take(char *body, size_t len,
+					   const char *ctype)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		free(body);
+	return cs_http_headers(r, ctype);
 }

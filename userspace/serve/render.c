@@ -242,38 +242,67 @@ static void cs_cpu_value(struct cs_buf *b, enum cs_cpu_metric m,
 }
 
 /*
- * The unit-duration histogram. Bucket "le = 2^k ns" counts the hist.h
- * buckets below the one that starts at 2^k ns: every unit shorter than
- * 2^k ns. (A unit of exactly 2^k ns is counted from the next boundary on.)
+ * One unit-duration histogram: @h's buckets, @count units, @busy_ns of
+ * working time. @cpu is the CPU's label, or NULL for the host's histogram
+ * (no label but le). Bucket "le = 2^k ns" counts the hist.h buckets below
+ * the one that starts at 2^k ns: every unit shorter than 2^k ns. (A unit of
+ * exactly 2^k ns is counted from the next boundary on.)
  */
-static void cs_histogram(struct cs_buf *b, const struct cs_view *v)
+static void cs_hist_samples(struct cs_buf *b, const char *cpu,
+			    const uint64_t *h, uint64_t count,
+			    uint64_t busy_ns)
 {
-	static const char name[] = "cpustress_work_unit_duration_seconds";
+	static const char name[] = CS_HIST_FAMILY;
+	char lb[32] = "";
+	uint64_t cum = 0;
+	unsigned int k, bk = 0;
+
+	if (cpu)
+		snprintf(lb, sizeof(lb), "cpu=\"%s\",", cpu);
+	for (k = CS_LE_MIN_SHIFT; k <= CS_LE_MAX_SHIFT; k++) {
+		unsigned int end = cs_hist_bucket(1ULL << k);
+
+		for (; bk < end; bk++)
+			cum += h[bk];
+		cs_buf_printf(b, "%s_bucket{%sle=\"", name, lb);
+		cs_buf_seconds(b, 1ULL << k);
+		cs_buf_printf(b, "\"} %" PRIu64 "\n", cum);
+	}
+	cs_buf_printf(b, "%s_bucket{%sle=\"+Inf\"} %" PRIu64 "\n", name, lb,
+		      count);
+	if (cpu)
+		cs_buf_printf(b, "%s_sum{cpu=\"%s\"} ", name, cpu);
+	else
+		cs_buf_printf(b, "%s_sum ", name);
+	cs_buf_seconds(b, busy_ns);
+	if (cpu)
+		cs_buf_printf(b, "\n%s_count{cpu=\"%s\"} %" PRIu64 "\n", name,
+			      cpu, count);
+	else
+		cs_buf_printf(b, "\n%s_count %" PRIu64 "\n", name, count);
+}
+
+/* The histogram family: the host's, or (CS_RENDER_PER_CPU_HIST) per CPU. */
+static void cs_histogram(struct cs_buf *b, const struct cs_view *v,
+			 unsigned int flags)
+{
 	uint32_t i;
 
-	cs_family(b, name, "histogram",
+	if (!(flags & CS_RENDER_PER_CPU_HIST)) {
+		cs_family(b, CS_HIST_FAMILY, "histogram",
+			  "Duration of the host's work units, all CPUs merged (busy time per unit), in seconds.");
+		cs_hist_samples(b, NULL, v->host.hist, v->host.hist_count,
+				v->host.busy_ns);
+		return;
+	}
+	cs_family(b, CS_HIST_FAMILY, "histogram",
 		  "Duration of the CPU's work units (busy time per unit), in seconds.");
 	for (i = 0; i < v->ncpus; i++) {
 		const struct cs_view_cpu *c = &v->cpu[i];
-		uint64_t cum = 0;
-		unsigned int k, bk = 0;
+		char cpu[12];
 
-		for (k = CS_LE_MIN_SHIFT; k <= CS_LE_MAX_SHIFT; k++) {
-			unsigned int end = cs_hist_bucket(1ULL << k);
-
-			for (; bk < end; bk++)
-				cum += c->hist[bk];
-			cs_buf_printf(b, "%s_bucket{cpu=\"%u\",le=\"", name,
-				      c->cpu);
-			cs_buf_seconds(b, 1ULL << k);
-			cs_buf_printf(b, "\"} %" PRIu64 "\n", cum);
-		}
-		cs_buf_printf(b, "%s_bucket{cpu=\"%u\",le=\"+Inf\"} %" PRIu64
-			      "\n", name, c->cpu, c->hist_count);
-		cs_buf_printf(b, "%s_sum{cpu=\"%u\"} ", name, c->cpu);
-		cs_buf_seconds(b, c->busy_ns);
-		cs_buf_printf(b, "\n%s_count{cpu=\"%u\"} %" PRIu64 "\n", name,
-			      c->cpu, c->hist_count);
+		snprintf(cpu, sizeof(cpu), "%u", c->cpu);
+		cs_hist_samples(b, cpu, c->hist, c->hist_count, c->busy_ns);
 	}
 }
 
@@ -285,40 +314,27 @@ static void cs_gauge(struct cs_buf *b, const char *name, const char *help,
 }
 
 /**
- * cs_render_metrics() - the Prometheus exposition of a view
+ * cs_render_metrics_view() - the part of /metrics that only the view sets
  * @v: the view
- * @i: what serve knows beside it (version, load tests, requests)
- * @out: the body (text format 0.0.4, CS_METRICS_CONTENT_TYPE)
+ * @flags: CS_RENDER_PER_CPU_HIST or 0
+ * @out: the text (every family from cpustress_up to the histogram)
  * @len: its length
  *
- * Every family has HELP and TYPE lines, also when it has no sample yet.
+ * The collector renders this once per poll; cs_render_metrics_wrap() puts
+ * the families of the request's time around it.
  *
  * Return: 0 or -ENOMEM.
  */
-int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
-		      char **out, size_t *len)
+int cs_render_metrics_view(const struct cs_view *v, unsigned int flags,
+			   char **out, size_t *len)
 {
-	static const char *const results[] = { "complete", "failed" };
 	struct cs_buf b = { 0 };
-	uint64_t loaded = 0, lt[2];
+	uint64_t loaded = 0;
 	uint32_t n;
-	unsigned int m, k;
+	unsigned int m;
 
 	for (n = 0; n < v->ncpus; n++)
 		loaded += v->cpu[n].state == CPUSTRESS_CPU_RUNNING;
-	lt[1] = i->loadtests_failed;
-	lt[0] = i->loadtests_done > lt[1] ? i->loadtests_done - lt[1] : 0;
-
-	cs_family(&b, "cpustress_build_info", "gauge",
-		  "Version of cpustress, engine in use and kernel release; always 1.");
-	cs_buf_printf(&b, "cpustress_build_info{version=\"");
-	cs_buf_label(&b, i->version);
-	cs_buf_printf(&b, "\",engine=\"");
-	cs_buf_label(&b, v->engine);
-	cs_buf_printf(&b, "\",kernel=\"");
-	cs_buf_label(&b, i->kernel);
-	cs_buf_printf(&b, "\"} 1\n");
-
 	cs_gauge(&b, "cpustress_up",
 		 "1 if the exporter's last poll of the engine succeeded, else 0.",
 		 v->up);
@@ -342,7 +358,51 @@ int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
 			cs_buf_putc(&b, '\n');
 		}
 	}
-	cs_histogram(&b, v);
+	cs_histogram(&b, v, flags);
+	return cs_buf_finish(&b, out, len);
+}
+
+/**
+ * cs_render_metrics_wrap() - /metrics from the view's part
+ * @engine: the engine's name, for cpustress_build_info
+ * @view_text: what cs_render_metrics_view() made
+ * @view_len: its length
+ * @i: what serve knows beside it (version, load tests, requests), as of now
+ * @out: the body (text format 0.0.4, CS_METRICS_CONTENT_TYPE)
+ * @len: its length
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cs_render_metrics_wrap(const char *engine, const char *view_text,
+			   size_t view_len, const struct cs_serve_info *i,
+			   char **out, size_t *len)
+{
+	static const char *const results[] = { "complete", "failed" };
+	struct cs_buf b = { 0 };
+	uint64_t lt[2];
+	unsigned int k;
+
+	lt[1] = i->loadtests_failed;
+	lt[0] = i->loadtests_done > lt[1] ? i->loadtests_done - lt[1] : 0;
+
+	/* One allocation for all, mostly: the view's part and some 2 KiB. */
+	if (!cs_buf_grow(&b, view_len + 2048))
+		return -ENOMEM;
+	cs_family(&b, "cpustress_build_info", "gauge",
+		  "Version of cpustress, engine in use and kernel release; always 1.");
+	cs_buf_printf(&b, "cpustress_build_info{version=\"");
+	cs_buf_label(&b, i->version);
+	cs_buf_printf(&b, "\",engine=\"");
+	cs_buf_label(&b, engine);
+	cs_buf_printf(&b, "\",kernel=\"");
+	cs_buf_label(&b, i->kernel);
+	cs_buf_printf(&b, "\"} 1\n");
+
+	if (cs_buf_grow(&b, view_len)) {
+		memcpy(b.p + b.len, view_text, view_len);
+		b.len += view_len;
+		b.p[b.len] = '\0';
+	}
 
 	cs_gauge(&b, "cpustress_loadtest_running",
 		 "1 while a load test (POST /v1/loadtest) runs, else 0.",
@@ -360,6 +420,33 @@ int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
 			      "cpustress_http_requests_total{code=\"%uxx\"} %" PRIu64 "\n",
 			      k, i->requests[k]);
 	return cs_buf_finish(&b, out, len);
+}
+
+/**
+ * cs_render_metrics() - the Prometheus exposition of a view, in one go
+ * @v: the view
+ * @i: what serve knows beside it (version, load tests, requests)
+ * @flags: CS_RENDER_PER_CPU_HIST or 0
+ * @out: the body (text format 0.0.4, CS_METRICS_CONTENT_TYPE)
+ * @len: its length
+ *
+ * Every family has HELP and TYPE lines, also when it has no sample yet.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
+		      unsigned int flags, char **out, size_t *len)
+{
+	char *mid;
+	size_t mlen;
+	int ret;
+
+	ret = cs_render_metrics_view(v, flags, &mid, &mlen);
+	if (ret)
+		return ret;
+	ret = cs_render_metrics_wrap(v->engine, mid, mlen, i, out, len);
+	free(mid);
+	return ret;
 }
 
 /* --- /v1/stats -------------------------------------------------------- */

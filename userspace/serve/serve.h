@@ -85,6 +85,8 @@ void cs_log(enum cs_log_level l, const char *fmt, ...)
  * @max_per_ip: --max-per-ip
  * @timeout_s: --request-timeout: idle or trickling connections are closed
  * @keep: --keep: results kept in the state directory, oldest removed
+ * @per_cpu_hist: --per-cpu-histogram: /metrics has the unit-duration
+ *        histogram per CPU instead of once for the host
  */
 struct cs_serve_opts {
 	char listen[128];
@@ -99,6 +101,7 @@ struct cs_serve_opts {
 	uint32_t max_per_ip;
 	uint32_t timeout_s;
 	uint32_t keep;
+	bool per_cpu_hist;
 };
 
 /* --- serve/shared_engine.c ------------------------------------------------- */
@@ -156,6 +159,9 @@ struct cs_view_cpu {
  * @err: the engine's message when !@up
  * @engine: "kernel" or "user"
  * @st: status
+ * @host: the host's unit-duration histogram: @hist, @hist_count and
+ *        @busy_ns summed over every CPU the collector has seen, offline ones
+ *        included, so they never go down (the other fields are unused)
  * @ncpus: entries in @cpu (online CPUs, ascending)
  * @cpu: per CPU (CS_VIEW_CPUS_MAX entries)
  */
@@ -166,6 +172,7 @@ struct cs_view {
 	char err[CS_ERR_MAX];
 	char engine[16];
 	struct cs_status st;
+	struct cs_view_cpu host;
 	uint32_t ncpus;
 	struct cs_view_cpu *cpu;
 };
@@ -175,14 +182,25 @@ struct cs_collector;
 /*
  * Start the collector thread polling @e (a cs_engine_locked() handle, which
  * it owns from then on) every @poll_ms. The first poll is done before this
- * returns, so a view is ready at once (its @up says how it went). On
- * failure @e stays the caller's.
+ * returns, so a view is ready at once (its @up says how it went). After
+ * every poll it renders the view's part of /metrics (with @render_flags,
+ * CS_RENDER_*). On failure @e stays the caller's.
  */
 int cs_collector_start(struct cs_engine *e, uint32_t poll_ms,
-		       struct cs_collector **out);
+		       unsigned int render_flags, struct cs_collector **out);
 void cs_collector_stop(struct cs_collector *c);
 /* Copy the newest view into @v (allocating v->cpu the first time). */
 int cs_collector_view(struct cs_collector *c, struct cs_view *v);
+/* The same without the CPUs: @v->ncpus is 0, @v->cpu is left alone. */
+void cs_collector_view_head(struct cs_collector *c, struct cs_view *v);
+struct cs_serve_info;
+/*
+ * /metrics of the newest view, the text rendered at its poll with @i's
+ * families of now around it (malloc'd in *@out). Return: 0 or -ENOMEM.
+ */
+int cs_collector_metrics(struct cs_collector *c,
+			 const struct cs_serve_info *i, char **out,
+			 size_t *len);
 void cs_view_free(struct cs_view *v);
 
 /* --- serve/render.c -------------------------------------------------- */
@@ -209,6 +227,16 @@ struct cs_serve_info {
 	uint64_t requests[6];
 };
 
+/* The unit-duration histogram's family name. */
+#define CS_HIST_FAMILY		"cpustress_work_unit_duration_seconds"
+
+/*
+ * Render flags. CS_RENDER_PER_CPU_HIST (serve --per-cpu-histogram): the
+ * unit-duration histogram per CPU, with a cpu label, instead of once for
+ * the host.
+ */
+#define CS_RENDER_PER_CPU_HIST	1u
+
 /* The Prometheus text format 0.0.4 content type, exactly. */
 #define CS_METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
@@ -222,7 +250,17 @@ struct cs_serve_info {
  */
 int cs_render_cpu_perf(const struct cs_view *v, char **out, size_t *len);
 int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
-		      char **out, size_t *len);
+		      unsigned int flags, char **out, size_t *len);
+/*
+ * /metrics in two parts: the families of the view (cpustress_up to the
+ * histogram), rendered once per poll, and around them those of the
+ * request's time (build info, load tests, request counters).
+ */
+int cs_render_metrics_view(const struct cs_view *v, unsigned int flags,
+			   char **out, size_t *len);
+int cs_render_metrics_wrap(const char *engine, const char *view_text,
+			   size_t view_len, const struct cs_serve_info *i,
+			   char **out, size_t *len);
 int cs_render_stats(const struct cs_view *v, const struct cs_serve_info *i,
 		    char **out, size_t *len);
 
@@ -368,6 +406,9 @@ char *cs_json_error(const char *msg, const char *id);
  */
 struct MHD_Response *cs_http_response(const void *body, size_t len,
 				      const char *ctype);
+/* The same taking @body over (malloc'd: freed with the response, or now). */
+struct MHD_Response *cs_http_response_take(char *body, size_t len,
+					   const char *ctype);
 
 /* --- serve/store.c --------------------------------------------------- */
 
