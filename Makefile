@@ -12,6 +12,8 @@
 #   make deps       install what is missing (apt)
 #   make bench      the benchmark suite in the test VM: bench/results.json
 #                   and bench/results.md (not part of make check)
+#   make bench-scale   the scale benchmarks: bench/scale.md (not part of
+#                   make check)
 #   make debug-kernel  build the debug test kernel (lockdep, KASAN, kmemleak,
 #                   UBSAN, ...) once per machine, cached outside the tree
 #   make check-debug   the VM tests on the debug kernel, with a kmemleak scan
@@ -111,7 +113,7 @@ CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS)) $(
 
 # The rules made by $(eval) above come first: name the default goal.
 .DEFAULT_GOAL := all
-.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench clean \
+.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench bench-scale bench-scale-host clean \
 	fuzz fuzz-build \
 	debug-kernel debug-module check-debug check-debug-run deb check-package
 
@@ -275,6 +277,25 @@ deb:
 check-package: deps
 	$(MAKE) deb cli
 	tests/package/run
+# The scale benchmarks (tools/bench/scale, bench/scale.md): the renderers
+# and the exporter over a scripted engine, a TEST DOUBLE of any number of
+# CPUs (tests/bench/scripted_engine.c, never linked into cpustress).
+SCRIPTED_SRCS := tests/bench/scripted_engine.c
+$(BUILD)/bench/render-bench: tests/bench/render-bench.c $(SCRIPTED_SRCS) \
+		userspace/serve/render.c userspace/serve/collect.c \
+		userspace/engine/engine.c $(wildcard userspace/*/*.h) $(SHARED_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_HOST) -Itests/bench -o $@ $(filter %.c,$^) -pthread -ljansson
+$(BUILD)/bench/serve-bench: tests/bench/serve-bench.c $(SCRIPTED_SRCS) \
+		$(FUZZ_SRCS_http) $(wildcard userspace/*/*.h) $(SHARED_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_HOST) -Itests/bench -o $@ $(filter %.c,$^) -pthread \
+		-ljansson -lmicrohttpd -lm
+
+bench-scale-host: $(BUILD)/bench/render-bench $(BUILD)/bench/serve-bench
+
+bench-scale: cli bench-scale-host
+	tools/bench/scale
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

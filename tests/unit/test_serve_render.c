@@ -117,17 +117,26 @@ static void fixture(struct cs_view *v, struct cs_serve_info *i)
 static char *render_metrics_f(const struct cs_view *v,
 			      const struct cs_serve_info *i, unsigned int flags)
 {
-	char *out = NULL, *mid = NULL, *two = NULL;
-	size_t len = 0, mlen = 0, tlen = 0;
+	struct cs_text mid = { 0 };
+	char *out = NULL, *two = NULL;
+	size_t len = 0, tlen = 0;
 
 	assert_int_equal(cs_render_metrics(v, i, flags, &out, &len), 0);
 	/* The two halves the collector and a request render give the same. */
-	assert_int_equal(cs_render_metrics_view(v, flags, &mid, &mlen), 0);
-	assert_int_equal(cs_render_metrics_wrap(v->engine, mid, mlen, i, &two,
-						&tlen), 0);
+	assert_int_equal(cs_render_metrics_view(v, flags, &mid), 0);
+	assert_int_equal(cs_render_metrics_wrap(v->engine, mid.p, mid.len, i,
+						&two, &tlen), 0);
 	assert_int_equal(tlen, len);
 	assert_string_equal(two, out);
-	free(mid);
+	free(two);
+	/* Again into the same buffer, as the collector does: the same text. */
+	mid.p[0] = 'X';
+	assert_int_equal(cs_render_metrics_view(v, flags, &mid), 0);
+	assert_true(mid.cap > mid.len);
+	assert_int_equal(cs_render_metrics_wrap(v->engine, mid.p, mid.len, i,
+						&two, &tlen), 0);
+	assert_string_equal(two, out);
+	free(mid.p);
 	free(two);
 	assert_non_null(out);
 	assert_int_equal(strlen(out), len);

@@ -61,8 +61,8 @@ struct cs_acc {
  * @acc: per CPU number, allocated when the CPU is first seen
  * @render_flags: CS_RENDER_* for @text
  * @text: the view's part of /metrics, rendered from @front after each poll
- *        (NULL if that ran out of memory); guarded by @mu
- * @text_len: its length
+ *        (p NULL if that ran out of memory); guarded by @mu
+ * @spare: the text before, whose buffer the next poll renders into
  */
 struct cs_collector {
 	struct cs_engine *e;
@@ -77,8 +77,8 @@ struct cs_collector {
 	struct cs_snapshot snap;
 	struct cs_acc **acc;
 	unsigned int render_flags;
-	char *text;
-	size_t text_len;
+	struct cs_text text;
+	struct cs_text spare;
 };
 
 static int64_t cs_realtime_ms(void)
@@ -222,17 +222,14 @@ static int cs_build_view(struct cs_collector *c, const struct cs_status *st)
  */
 static void cs_publish_text(struct cs_collector *c, const struct cs_view *v)
 {
-	char *text = NULL, *old;
-	size_t len = 0;
+	struct cs_text t;
 
-	if (cs_render_metrics_view(v, c->render_flags, &text, &len))
-		text = NULL;
+	cs_render_metrics_view(v, c->render_flags, &c->spare);
 	pthread_rwlock_wrlock(&c->mu);
-	old = c->text;
-	c->text = text;
-	c->text_len = len;
+	t = c->text;
+	c->text = c->spare;
+	c->spare = t;
 	pthread_rwlock_unlock(&c->mu);
-	free(old);
 }
 
 /* Mark the view down with the engine's message, keeping the last data. */
@@ -259,8 +256,7 @@ static void cs_poll(struct cs_collector *c)
 {
 	struct cs_status st;
 	struct cs_view tmp;
-	char *text = NULL, *old;
-	size_t len = 0;
+	struct cs_text text;
 	int ret;
 
 	memset(&st, 0, sizeof(st));
@@ -279,17 +275,15 @@ static void cs_poll(struct cs_collector *c)
 		cs_view_down(c, "snapshot", -ENOMEM, c->back.err);
 		return;
 	}
-	if (cs_render_metrics_view(&c->back, c->render_flags, &text, &len))
-		text = NULL;
+	cs_render_metrics_view(&c->back, c->render_flags, &c->spare);
 	pthread_rwlock_wrlock(&c->mu);
 	tmp = c->front;
 	c->front = c->back;
 	c->back = tmp;
-	old = c->text;
-	c->text = text;
-	c->text_len = len;
+	text = c->text;
+	c->text = c->spare;
+	c->spare = text;
 	pthread_rwlock_unlock(&c->mu);
-	free(old);
 }
 
 static void *cs_collector_thread(void *arg)
@@ -335,7 +329,8 @@ static void cs_collector_free(struct cs_collector *c)
 		for (i = 0; i < CS_VIEW_CPUS_MAX; i++)
 			free(c->acc[i]);
 	free(c->acc);
-	free(c->text);
+	free(c->text.p);
+	free(c->spare.p);
 	cs_view_free(&c->front);
 	cs_view_free(&c->back);
 	cs_snapshot_free(&c->snap);
@@ -497,9 +492,9 @@ int cs_collector_metrics(struct cs_collector *c,
 	int ret = -ENOMEM;
 
 	pthread_rwlock_rdlock(&c->mu);
-	if (c->text)
-		ret = cs_render_metrics_wrap(c->front.engine, c->text,
-					     c->text_len, i, out, len);
+	if (c->text.p)
+		ret = cs_render_metrics_wrap(c->front.engine, c->text.p,
+					     c->text.len, i, out, len);
 	pthread_rwlock_unlock(&c->mu);
 	return ret;
 }

@@ -317,18 +317,21 @@ static void cs_gauge(struct cs_buf *b, const char *name, const char *help,
  * cs_render_metrics_view() - the part of /metrics that only the view sets
  * @v: the view
  * @flags: CS_RENDER_PER_CPU_HIST or 0
- * @out: the text (every family from cpustress_up to the histogram)
- * @len: its length
+ * @t: the text (every family from cpustress_up to the histogram), written
+ *     over what @t held, in its buffer if that is large enough
  *
- * The collector renders this once per poll; cs_render_metrics_wrap() puts
- * the families of the request's time around it.
+ * The collector renders this once per poll, into the buffer of the poll
+ * before last: no fresh memory per poll, however large the text.
+ * cs_render_metrics_wrap() puts the families of the request's time around
+ * it.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, or -ENOMEM with @t freed and zeroed.
  */
 int cs_render_metrics_view(const struct cs_view *v, unsigned int flags,
-			   char **out, size_t *len)
+			   struct cs_text *t)
 {
-	struct cs_buf b = { 0 };
+	struct cs_buf b = { .p = t->p, .cap = t->cap };
+	int ret;
 	uint64_t loaded = 0;
 	uint32_t n;
 	unsigned int m;
@@ -359,7 +362,13 @@ int cs_render_metrics_view(const struct cs_view *v, unsigned int flags,
 		}
 	}
 	cs_histogram(&b, v, flags);
-	return cs_buf_finish(&b, out, len);
+	ret = cs_buf_finish(&b, &t->p, &t->len);
+	if (ret) {
+		memset(t, 0, sizeof(*t));
+		return ret;
+	}
+	t->cap = b.cap;
+	return 0;
 }
 
 /**
@@ -437,15 +446,14 @@ int cs_render_metrics_wrap(const char *engine, const char *view_text,
 int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
 		      unsigned int flags, char **out, size_t *len)
 {
-	char *mid;
-	size_t mlen;
+	struct cs_text t = { 0 };
 	int ret;
 
-	ret = cs_render_metrics_view(v, flags, &mid, &mlen);
+	ret = cs_render_metrics_view(v, flags, &t);
 	if (ret)
 		return ret;
-	ret = cs_render_metrics_wrap(v->engine, mid, mlen, i, out, len);
-	free(mid);
+	ret = cs_render_metrics_wrap(v->engine, t.p, t.len, i, out, len);
+	free(t.p);
 	return ret;
 }
 

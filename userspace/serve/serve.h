@@ -256,8 +256,13 @@ int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
  * histogram), rendered once per poll, and around them those of the
  * request's time (build info, load tests, request counters).
  */
+struct cs_text {
+	char *p;	/* NUL-terminated, malloc'd */
+	size_t len;
+	size_t cap;	/* bytes allocated */
+};
 int cs_render_metrics_view(const struct cs_view *v, unsigned int flags,
-			   char **out, size_t *len);
+			   struct cs_text *t);
 int cs_render_metrics_wrap(const char *engine, const char *view_text,
 			   size_t view_len, const struct cs_serve_info *i,
 			   char **out, size_t *len);

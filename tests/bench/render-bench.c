@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The exporter's renderers alone, with the scripted engine (a TEST DOUBLE,
+ * scripted_engine.h) of N CPUs: for each N given, the collector's first
+ * poll, then CPU time per /metrics render (the view's families into a
+ * buffer used again, what the collector does once per poll), per scrape (the cached text with the
+ * request's families: what a request does), per /v1/stats render, and the
+ * size of the text in bytes and series. One JSON object per line.
+ *   render-bench [--per-cpu-histogram] N...
+ * CPU time of this thread, so a busy host slows nothing but the wall time;
+ * after as many untimed runs first (the first large allocations are fresh
+ * pages from mmap; then glibc's malloc keeps them, as in a running serve).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "serve/serve.h"
+#include "scripted_engine.h"
+
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Runs of each kind: at least 50, and at least ~0.2 s of CPU time. */
+#define MIN_RUNS	50
+#define MIN_NS		200000000ULL
+
+enum what { W_RENDER, W_SCRAPE, W_STATS };
+
+static double ns_per(enum what w, struct cs_collector *c,
+		     const struct cs_view *v, const struct cs_serve_info *i,
+		     unsigned int flags)
+{
+	struct cs_text text = { 0 };
+	uint64_t t0 = 0, t = 0;
+	int n = -MIN_RUNS;	/* warm-up first: malloc settles on its sizes */
+
+	do {
+		if (!n)
+			t0 = cpu_ns();
+		char *out = NULL;
+		size_t len;
+		int ret;
+
+		if (w == W_RENDER)
+			ret = cs_render_metrics_view(v, flags, &text);
+		else if (w == W_SCRAPE)
+			ret = cs_collector_metrics(c, i, &out, &len);
+		else
+			ret = cs_render_stats(v, i, &out, &len);
+		if (ret) {
+			fprintf(stderr, "render-bench: out of memory\n");
+			exit(1);
+		}
+		free(out);
+		n++;
+		if (n > 0)
+			t = cpu_ns() - t0;
+	} while (n < MIN_RUNS || t < MIN_NS);
+	free(text.p);
+	return (double)t / n;
+}
+
+int main(int argc, char **argv)
+{
+	struct cs_serve_info i = { .version = "bench" };
+	unsigned int flags = 0;
+	int a = 1;
+
+	if (a < argc && !strcmp(argv[a], "--per-cpu-histogram")) {
+		flags = CS_RENDER_PER_CPU_HIST;
+		a++;
+	}
+	if (a >= argc) {
+		fprintf(stderr, "usage: render-bench [--per-cpu-histogram] NCPUS...\n");
+		return 2;
+	}
+	strcpy(i.hostname, "bench");
+	strcpy(i.kernel, "bench");
+	for (; a < argc; a++) {
+		unsigned long n = strtoul(argv[a], NULL, 10);
+		struct cs_collector *c = NULL;
+		struct cs_view v = { 0 };
+		struct cs_engine *e;
+		double render, scrape, stats;
+		unsigned long series = 0;
+		char *text, *p;
+		size_t len, slen;
+
+		if (!n || n > CS_VIEW_CPUS_MAX ||
+		    cs_engine_open_scripted((uint32_t)n, &e) ||
+		    cs_collector_start(e, 1000000, flags, &c) ||
+		    cs_collector_view(c, &v)) {
+			fprintf(stderr, "render-bench: %s: cannot set up (1..%d CPUs)\n",
+				argv[a], CS_VIEW_CPUS_MAX);
+			return 2;
+		}
+		if (cs_render_metrics(&v, &i, flags, &text, &len))
+			return 1;
+		for (p = text; *p; p = strchr(p, '\n') + 1)
+			series += *p != '#';
+		free(text);
+		if (cs_render_stats(&v, &i, &text, &slen))
+			return 1;
+		free(text);
+		render = ns_per(W_RENDER, c, &v, &i, flags);
+		scrape = ns_per(W_SCRAPE, c, &v, &i, flags);
+		stats = ns_per(W_STATS, c, &v, &i, flags);
+		printf("{\"cpus\":%lu,\"perCpuHistogram\":%s,\"metricsBytes\":%zu,"
+		       "\"series\":%lu,\"renderUs\":%.1f,\"renderNsPerCpu\":%.0f,"
+		       "\"scrapeUs\":%.1f,\"scrapeNsPerCpu\":%.0f,"
+		       "\"statsBytes\":%zu,\"statsUs\":%.1f,\"statsNsPerCpu\":%.0f}\n",
+		       n, flags ? "true" : "false", len, series, render / 1e3,
+		       render / n, scrape / 1e3, scrape / n, slen, stats / 1e3,
+		       stats / n);
+		fflush(stdout);
+		cs_view_free(&v);
+		cs_collector_stop(c);
+	}
+	return 0;
+}
