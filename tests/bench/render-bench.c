@@ -4,7 +4,9 @@
  * scripted_engine.h) of N CPUs: for each N given, the collector's first
  * poll, then CPU time per /metrics render (the view's families into a
  * buffer used again, what the collector does once per poll), per scrape (the cached text with the
- * request's families: what a request does), per /v1/stats render, and the
+ * request's families: what a request does), per /v1/stats render, per
+ * /cpu-perf answer (the ratio scrape / that is the renderers' part of
+ * /metrics against /cpu-perf), and the
  * size of the text in bytes and series. One JSON object per line.
  *   render-bench [--per-cpu-histogram] N...
  * CPU time of this thread, so a busy host slows nothing but the wall time;
@@ -32,7 +34,7 @@ static uint64_t cpu_ns(void)
 #define MIN_RUNS	50
 #define MIN_NS		200000000ULL
 
-enum what { W_RENDER, W_SCRAPE, W_STATS };
+enum what { W_RENDER, W_SCRAPE, W_STATS, W_CPU_PERF };
 
 static double ns_per(enum what w, struct cs_collector *c,
 		     const struct cs_view *v, const struct cs_serve_info *i,
@@ -53,8 +55,14 @@ static double ns_per(enum what w, struct cs_collector *c,
 			ret = cs_render_metrics_view(v, flags, &text);
 		else if (w == W_SCRAPE)
 			ret = cs_collector_metrics(c, i, &out, &len);
-		else
+		else if (w == W_STATS)
 			ret = cs_render_stats(v, i, &out, &len);
+		else {
+			struct cs_view head = { 0 };
+
+			cs_collector_view_head(c, &head);
+			ret = cs_render_cpu_perf(&head, &out, &len);
+		}
 		if (ret) {
 			fprintf(stderr, "render-bench: out of memory\n");
 			exit(1);
@@ -89,7 +97,7 @@ int main(int argc, char **argv)
 		struct cs_collector *c = NULL;
 		struct cs_view v = { 0 };
 		struct cs_engine *e;
-		double render, scrape, stats;
+		double render, scrape, stats, cpu_perf;
 		unsigned long series = 0;
 		char *text, *p;
 		size_t len, slen;
@@ -113,13 +121,15 @@ int main(int argc, char **argv)
 		render = ns_per(W_RENDER, c, &v, &i, flags);
 		scrape = ns_per(W_SCRAPE, c, &v, &i, flags);
 		stats = ns_per(W_STATS, c, &v, &i, flags);
+		cpu_perf = ns_per(W_CPU_PERF, c, &v, &i, flags);
 		printf("{\"cpus\":%lu,\"perCpuHistogram\":%s,\"metricsBytes\":%zu,"
 		       "\"series\":%lu,\"renderUs\":%.1f,\"renderNsPerCpu\":%.0f,"
 		       "\"scrapeUs\":%.1f,\"scrapeNsPerCpu\":%.0f,"
-		       "\"statsBytes\":%zu,\"statsUs\":%.1f,\"statsNsPerCpu\":%.0f}\n",
+		       "\"statsBytes\":%zu,\"statsUs\":%.1f,\"statsNsPerCpu\":%.0f,"
+		       "\"cpuPerfUs\":%.2f,\"scrapeToCpuPerf\":%.1f}\n",
 		       n, flags ? "true" : "false", len, series, render / 1e3,
 		       render / n, scrape / 1e3, scrape / n, slen, stats / 1e3,
-		       stats / n);
+		       stats / n, cpu_perf / 1e3, scrape / cpu_perf);
 		fflush(stdout);
 		cs_view_free(&v);
 		cs_collector_stop(c);
