@@ -22,6 +22,8 @@
 #                   checked with lintian
 #   make check-package  build, install, boot the test VM with the
 #                   DKMS-built module, purge (tests/package/run)
+#   make check-kernels the core VM tests and the exporter on Debian's cloud
+#                   and rt kernels (docs/testing-vm.md; not part of make check)
 #   make fuzz       the fuzzers (tests/fuzz/), FUZZ_TIME seconds each
 #                   (default 600); make check runs them for 10 s each
 #
@@ -115,7 +117,8 @@ CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS)) $(
 .DEFAULT_GOAL := all
 .PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench bench-scale bench-scale-host clean \
 	fuzz fuzz-build \
-	debug-kernel debug-module check-debug check-debug-run deb check-package
+	debug-kernel debug-module check-debug check-debug-run deb check-package \
+	check-kernels
 
 all: module cli
 
@@ -242,6 +245,12 @@ check-debug-run: initramfs debug-module
 	kdir=$$(tools/debug-kernel/build --print-dir) && \
 	tools/vm/build-test-initramfs --debug-kernel $$kdir $(BUILD)/debug/vm && \
 	tests/run --debug-kernel $$kdir
+
+# Debian's -cloud-amd64 and -rt-amd64 kernels, fetched into a cache by
+# tools/vm/flavour-kernel (not installed: they would become the default).
+check-kernels: deps
+	$(MAKE) cli $(VM_TOOLS)
+	tools/check-kernels
 
 vm: deps
 	$(MAKE) initramfs
