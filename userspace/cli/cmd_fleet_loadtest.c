@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cpustress/duty.h>
+
 #include "cli/cli.h"
 #include "fleet/fleet.h"
 #include "serve/serve.h"
@@ -233,7 +235,7 @@ static enum cs_parse parse_lt_args(int argc, char **argv, struct lt_opts *o,
 			ret = parse_cost(&sc, o);
 			break;
 		case LT_BUSY:
-			ret = cs_arg_u32_list(&sc, idx, CS_BUSY_MIN, CS_BUSY_MAX,
+			ret = cs_arg_u32_list(&sc, idx, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX,
 					      o->busy, CS_LOADTEST_LEVELS_MAX,
 					      &o->nbusy);
 			break;
