@@ -180,9 +180,10 @@ check "the capped qemu got at most its quota: $cpu2 <= $Q CPUs" \
 	le "$cpu2" "$(awk -v q="$Q" 'BEGIN { print q * 1.05 + 0.02 }')"
 why="cpu.stat nr_throttled $thr0 -> $thr1"
 check "the capped VM was throttled (nr_throttled +$((thr1 - thr0)))" test "$thr1" -gt "$thr0"
-why="the uncapped VM got only $cpu1 CPUs: the host is too busy for a quota of $Q to bind"
-check "the quota binds: the uncapped VM got $cpu1 CPUs, >= 1.3 x $Q" \
-	le "$(awk -v q="$Q" 'BEGIN { print q * 1.3 }')" "$cpu1"
+binds=0
+le "$(awk -v q="$Q" 'BEGIN { print q * 1.3 }')" "$cpu1" && binds=1
+why="the uncapped VM got only $cpu1 CPUs: the host is too busy for a quota of $Q to bind, so the quota's share is not checked"
+check "the quota binds: the uncapped VM got $cpu1 CPUs, >= 1.3 x $Q" test "$binds" = 1
 
 # The tolerance: three standard errors of the windows' work-per-CPU ratio,
 # at least 15 %: qemu's own threads and the guest's fixed costs count in
@@ -194,7 +195,7 @@ check "the guests' work per host CPU second agree: $eff = 1 +- $tol" \
 	awk -v e="$eff" -v t="$tol" 'BEGIN { exit !(e >= 1 - t && e <= 1 + t) }'
 expect=$(awk -v q="$Q" -v c="$cpu1" 'BEGIN { printf "%.3f", q / c }')
 why="capped/uncapped ops/s $ratio, expected quota/uncapped CPUs $expect, tolerance $tol"
-check "the capped VM's ops/s relative to the uncapped one is the quota's share: $ratio = $expect +- $tol" \
+((binds)) && check "the capped VM's ops/s relative to the uncapped one is the quota's share: $ratio = $expect +- $tol" \
 	awk -v r="$ratio" -v x="$expect" -v t="$tol" 'BEGIN { exit !(r >= x * (1 - t) && r <= x * (1 + t)) }'
 note "guest ops/s: uncapped $rate1, capped $rate2"
 note "guest view, uncapped vm1: $(cat "$tmp/lat1")"
