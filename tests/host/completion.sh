@@ -38,7 +38,7 @@ cd "$tmp" || exit 0
 mkdir -p res.d
 touch a.json b.json notes.txt keys
 cases=(
-	"cpustress |compare serve set start status stop sweep top"
+	"cpustress |compare fleet serve set start status stop sweep top"
 	"cpustress s|serve set start status stop sweep"
 	"cpustress --|--help --version"
 	"cpustress status --|--engine --help --json"
