@@ -211,6 +211,15 @@ get /v1/loadtest -X POST -H "apikey: $key" -d 'busy=50'
 check "POST a form body: 415" test "$code" = 415
 get "/v1/loadtest?wait=2" -X POST -H "apikey: $key"
 check "POST ?wait=2: 400" test "$code" = 400
+# A plan refused for a CPU that is not online changes nothing: the --load
+# run is not stopped and restarted for it (the log names each start).
+loads=$(grep -c -- '--load: run [0-9]* at busy' "$tmp/log")
+post /v1/loadtest -H "apikey: $key" -d '{"busy": [100], "cpus": "4000"}'
+check "POST {cpus: \"4000\"} (not online): 400 naming the field" \
+	test "$code" = 400 -a -n "$(jq -r .error <<<"$body" | grep '^field cpus: CPU 4000 is not online')"
+sleep 0.2
+check "a plan refused for its CPUs leaves the --load run alone ($loads starts before)" \
+	test "$(grep -c -- '--load: run [0-9]* at busy' "$tmp/log")" = "$loads"
 
 # --- load tests -------------------------------------------------------------
 

@@ -305,6 +305,11 @@ static enum cs_lt_err prepare(struct cs_lt *lt, struct cs_lt_job *j,
 	enum cs_lt_err code;
 	int ret;
 
+	/* A plan refused changes nothing: check it before --load stops. */
+	ret = cs_sweep_check_cpus(lt->cfg.e, &s->plan, "field cpus", err,
+				  errlen);
+	if (ret < 0)
+		return ret == -EINVAL ? 400 : 500;
 	code = free_engine(lt, &j->load_paused, err, errlen);
 	if (code)
 		return code;

@@ -122,12 +122,13 @@ static void level_cpus(const struct cs_sweep *s, const uint64_t *base,
 }
 
 /*
- * The CPUs the plan draws from: its list, all online ones by default.
- * @nonline, if not NULL, is set to the number of online CPUs.
+ * The CPUs plan @p draws from: its list, all online ones by default.
+ * @nonline, if not NULL, is set to the number of online CPUs. @what
+ * names the list in messages ("--cpus", "field cpus").
  */
-static int base_cpus(const struct cs_sweep *s, const struct cs_status *st,
-		     uint64_t *base, uint32_t *nonline, char *err,
-		     size_t errlen)
+static int plan_cpus(const struct cs_sweep_plan *p, const struct cs_status *st,
+		     uint64_t *base, uint32_t *nonline, const char *what,
+		     char *err, size_t errlen)
 {
 	uint64_t online[CS_MASK_WORDS(CS_CPUS_MAX)];
 	char why[CS_ERR_MAX];
@@ -141,19 +142,19 @@ static int base_cpus(const struct cs_sweep *s, const struct cs_status *st,
 	}
 	if (nonline)
 		*nonline = cs_mask_weight(online, CS_CPUS_MAX);
-	if (!s->plan.cpus[0] || !strcmp(s->plan.cpus, "all")) {
+	if (!p->cpus[0] || !strcmp(p->cpus, "all")) {
 		memcpy(base, online, sizeof(online));
 		return 0;
 	}
-	if (cs_cpulist_parse(s->plan.cpus, base, CS_CPUS_MAX, why,
+	if (cs_cpulist_parse(p->cpus, base, CS_CPUS_MAX, why,
 			     sizeof(why))) {
-		say(err, errlen, "--cpus: %s", why);
+		say(err, errlen, "%s: %s", what, why);
 		return -EINVAL;
 	}
 	for (cpu = 0; cpu < CS_CPUS_MAX; cpu++) {
 		if (cs_mask_test(base, cpu) && !cs_mask_test(online, cpu)) {
-			say(err, errlen, "--cpus: CPU %u is not online (online: %s)",
-			    cpu, st->online);
+			say(err, errlen, "%s: CPU %u is not online (online: %s)",
+			    what, cpu, st->online);
 			return -EINVAL;
 		}
 	}
@@ -183,6 +184,37 @@ static void busy_cpus(struct cs_sweep *s, uint32_t n)
 		s->meas[i].ncpus = n;
 }
 
+/* The engine's status into a new *@st (to free); 0 or a negative errno. */
+static int status_new(struct cs_engine *e, struct cs_status **st, char *err,
+		      size_t errlen)
+{
+	int ret;
+
+	*st = calloc(1, sizeof(**st));
+	if (!*st) {
+		say(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = e->ops->status(e, *st);
+	if (ret < 0)
+		say(err, errlen, "%s", e->err[0] ? e->err : "status failed");
+	return ret;
+}
+
+int cs_sweep_check_cpus(struct cs_engine *e, const struct cs_sweep_plan *p,
+			const char *what, char *err, size_t errlen)
+{
+	uint64_t base[CS_MASK_WORDS(CS_CPUS_MAX)];
+	struct cs_status *st;
+	int ret;
+
+	ret = status_new(e, &st, err, errlen);
+	if (!ret)
+		ret = plan_cpus(p, st, base, NULL, what, err, errlen);
+	free(st);
+	return ret;
+}
+
 int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
 		     size_t errlen)
 {
@@ -191,23 +223,17 @@ int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
 	uint32_t nbase;
 	int ret;
 
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		say(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	ret = e->ops->status(e, st);
-	if (ret < 0) {
-		say(err, errlen, "%s", e->err[0] ? e->err : "status failed");
+	ret = status_new(e, &st, err, errlen);
+	if (ret < 0)
 		goto out;
-	}
 	ret = -EBUSY;
 	if (st->running) {
 		say(err, errlen, "a run is in progress (run %llu): a sweep needs the CPUs to itself; stop it first with '" PROG_NAME " stop'",
 		    (unsigned long long)st->run_id);
 		goto out;
 	}
-	ret = base_cpus(s, st, base, &s->num_cores, err, errlen);
+	ret = plan_cpus(&s->plan, st, base, &s->num_cores, "--cpus", err,
+			errlen);
 	if (ret < 0)
 		goto out;
 	nbase = cs_mask_weight(base, CS_CPUS_MAX);
@@ -403,7 +429,7 @@ static int walk(struct sweep_ctx *c)
 	char list[CS_CPULIST_MAX], why[CS_ERR_MAX];
 	int ret;
 
-	if (base_cpus(s, &c->st, base, NULL, why, sizeof(why)) < 0) {
+	if (plan_cpus(p, &c->st, base, NULL, "--cpus", why, sizeof(why)) < 0) {
 		say(s->error, sizeof(s->error), "%s", why);
 		s->status = CS_SWEEP_FAILED;
 		return -EINVAL;

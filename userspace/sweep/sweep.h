@@ -365,6 +365,20 @@ struct cs_sweep_hooks {
 uint64_t cs_sweep_estimate_ms(const struct cs_sweep_plan *p);
 
 /**
+ * cs_sweep_check_cpus() - whether plan @p's CPUs are online, run or not
+ * @e: an open engine
+ * @p: the plan
+ * @what: the list's name in @err ("--cpus", "field cpus")
+ * @err: why not ("field cpus: CPU 5 is not online (online: 0-1)")
+ * @errlen: its size
+ *
+ * For a caller that must refuse a plan before it stops what runs.
+ * Return: 0, -EINVAL with @err set, or another negative errno.
+ */
+int cs_sweep_check_cpus(struct cs_engine *e, const struct cs_sweep_plan *p,
+			const char *what, char *err, size_t errlen);
+
+/**
  * cs_sweep_prepare() - check @s->plan against the engine and set up @s
  * @e: an open engine, idle
  * @s: plan filled in; the host fields and the measurements are set here
