@@ -16,19 +16,9 @@
 #include <linux/types.h>
 
 #include <cpustress/duty.h>
+#include <cpustress/limits.h>
 #include <cpustress/stats.h>
 #include <cpustress/workunit.h>
-
-#define CS_PERIOD_MS_MIN	10
-#define CS_PERIOD_MS_MAX	10000
-#define CS_INTERVAL_MS_MIN	10
-#define CS_INTERVAL_MS_MAX	60000
-#define CS_WU_KIB_MIN		4
-#define CS_WU_KIB_MAX		65536
-#define CS_WU_SPINS_MIN		1
-#define CS_WU_SPINS_MAX		1000000
-/* A week: a longer run is a mistake, not a measurement. */
-#define CS_TIME_LIMIT_MS_MAX	(7U * 24 * 3600 * 1000)
 
 /**
  * struct cs_cpu - one CPU's worker and its counters

@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <linux/workqueue.h>
 
 #include "cpustress.h"
@@ -28,27 +29,37 @@ MODULE_PARM_DESC(autostart, "Start loading the CPUs at module load (default 0)")
 
 static unsigned int busy_pct = CS_BUSY_PCT_MAX;
 module_param(busy_pct, uint, 0444);
-MODULE_PARM_DESC(busy_pct, "Initial busy share of each period, 1..100 (default 100)");
+MODULE_PARM_DESC(busy_pct, "Initial busy share of each period, "
+		 __stringify(CS_BUSY_PCT_MIN) ".." __stringify(CS_BUSY_PCT_MAX)
+		 " (default " __stringify(CS_BUSY_PCT_MAX) ")");
 
 static char *cpus;
 module_param(cpus, charp, 0444);
 MODULE_PARM_DESC(cpus, "Initial cpulist to load (default: all online CPUs)");
 
-static unsigned int period_ms = 100;
+static unsigned int period_ms = CS_PERIOD_MS_DEFAULT;
 module_param(period_ms, uint, 0444);
-MODULE_PARM_DESC(period_ms, "Initial duty-cycle period in ms, 10..10000 (default 100)");
+MODULE_PARM_DESC(period_ms, "Initial duty-cycle period in ms, "
+		 __stringify(CS_PERIOD_MS_MIN) ".." __stringify(CS_PERIOD_MS_MAX)
+		 " (default " __stringify(CS_PERIOD_MS_DEFAULT) ")");
 
-static unsigned int interval_ms = 1000;
+static unsigned int interval_ms = CS_INTERVAL_MS_DEFAULT;
 module_param(interval_ms, uint, 0444);
-MODULE_PARM_DESC(interval_ms, "Initial sampling interval in ms, 10..60000 (default 1000)");
+MODULE_PARM_DESC(interval_ms, "Initial sampling interval in ms, "
+		 __stringify(CS_INTERVAL_MS_MIN) ".." __stringify(CS_INTERVAL_MS_MAX)
+		 " (default " __stringify(CS_INTERVAL_MS_DEFAULT) ")");
 
 unsigned int cs_wu_kib = CS_WU_KIB_DEFAULT;
 module_param_named(wu_kib, cs_wu_kib, uint, 0444);
-MODULE_PARM_DESC(wu_kib, "Work-unit buffer per CPU in KiB, 4..65536 (default 512)");
+MODULE_PARM_DESC(wu_kib, "Work-unit buffer per CPU in KiB, "
+		 __stringify(CS_WU_KIB_MIN) ".." __stringify(CS_WU_KIB_MAX)
+		 " (default " __stringify(CS_WU_KIB_DEFAULT) ")");
 
 unsigned int cs_wu_spins = CS_WU_SPINS_DEFAULT;
 module_param_named(wu_spins, cs_wu_spins, uint, 0444);
-MODULE_PARM_DESC(wu_spins, "Spin iterations per element, 1..1000000 (default 17)");
+MODULE_PARM_DESC(wu_spins, "Spin iterations per element, "
+		 __stringify(CS_WU_SPINS_MIN) ".." __stringify(CS_WU_SPINS_MAX)
+		 " (default " __stringify(CS_WU_SPINS_DEFAULT) ")");
 
 struct cs_config cs_cfg;
 /* Serialises configuration changes, start/stop and the worker table. */

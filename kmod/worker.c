@@ -34,9 +34,6 @@
 #error "cpustress needs a 64-bit kernel"
 #endif
 
-/* Elements between preemption points: some 10 us of work on hardware. */
-#define CS_CHUNK_ELEMS		4096ULL
-#define CS_SELFCHECK_ELEMS	8
 /* Slack of the duty cycle's sleep: 0.05 % of the default period. */
 #define CS_SLEEP_SLACK_NS	(50 * NSEC_PER_USEC)
 

@@ -10,15 +10,16 @@
  * the carry is bounded by one period so that a long stall (a stopped VM, a
  * CPU taken by the hypervisor) is not paid back as a burst afterwards.
  *
- * Freestanding: no libc, no kernel API beyond the __u64/__s64 types.
+ * Freestanding: no libc, no kernel API beyond the __u64/__s64 types
+ * (and the busy range of limits.h).
  */
 #ifndef CPUSTRESS_DUTY_H
 #define CPUSTRESS_DUTY_H
 
 #include <linux/types.h>
 
-#define CS_BUSY_PCT_MIN		1
-#define CS_BUSY_PCT_MAX		100
+#include <cpustress/limits.h>
+
 #define CS_NSEC_PER_MSEC	1000000ULL
 
 /**

@@ -32,6 +32,15 @@
 
 #define CS_WU_ELEMS_PER_KIB	(1024 / sizeof(__u64))
 
+/*
+ * Elements a worker processes between two looks at the clock, its stop
+ * flag and (kernel) a preemption point: 1/16 of the default unit, whose
+ * 512 KiB hold 65536 elements.
+ */
+#define CS_CHUNK_ELEMS		4096ULL
+/* Elements of the test vector checked when a worker starts. */
+#define CS_SELFCHECK_ELEMS	8
+
 /**
  * cs_wu_spin() - the per-element spin of the work unit
  * @spins: iterations, CS_WU_SPINS_DEFAULT for the standard unit

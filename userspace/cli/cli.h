@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <cpustress/limits.h>
 #include <cpustress/version.h>
 
 #include "util/args.h"
@@ -35,11 +36,10 @@
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
 
-/* Ranges of the command-line values (the module checks them too). */
-#define CS_PERIOD_MIN	10
-#define CS_PERIOD_MAX	10000
-#define CS_INTERVAL_MIN	10
-#define CS_INTERVAL_MAX	60000
+/*
+ * Ranges of the command-line values of the CLI's own; the settings'
+ * ranges are <cpustress/limits.h>.
+ */
 #define CS_FOR_MIN	1
 #define CS_FOR_MAX	86400		/* a day */
 #define CS_COUNT_MAX	1000000000

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cpustress/duty.h>
-
 #include "cli/cli.h"
 #include "util/cpulist.h"
 #include "serve/serve.h"
@@ -91,10 +89,10 @@ static int parse_setting(struct cs_argscan *sc, int idx, struct cs_settings *s)
 		s->cpus = sc->val;
 		return check_cpus(sc);
 	case OPT_PERIOD:
-		return cs_arg_u32(sc, idx, CS_PERIOD_MIN, CS_PERIOD_MAX,
+		return cs_arg_u32(sc, idx, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX,
 				  &s->period_ms);
 	case OPT_INTERVAL:
-		return cs_arg_u32(sc, idx, CS_INTERVAL_MIN, CS_INTERVAL_MAX,
+		return cs_arg_u32(sc, idx, CS_INTERVAL_MS_MIN, CS_INTERVAL_MS_MAX,
 				  &s->interval_ms);
 	}
 	return CS_ARG_ERR;
@@ -342,7 +340,7 @@ static int parse_sweep_opt(struct cs_argscan *sc, int idx,
 	case SWEEP_ENGINE:
 		return parse_engine(sc, &o->engine);
 	case SWEEP_PERIOD:
-		return cs_arg_u32(sc, idx, CS_PERIOD_MIN, CS_PERIOD_MAX,
+		return cs_arg_u32(sc, idx, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX,
 				  &p->period_ms);
 	case SWEEP_RUNS:
 		return cs_arg_u32(sc, idx, 1, CS_SWEEP_RUNS_MAX, &p->runs);

@@ -26,10 +26,10 @@
 /** Settings to change; a field left at CS_UNSET (or NULL) stays as it is. */
 #define CS_UNSET	UINT32_MAX
 struct cs_settings {
-	uint32_t busy_pct;	/* 1..100 */
-	uint32_t period_ms;	/* 10..10000 */
-	uint32_t interval_ms;	/* 10..60000 */
-	uint32_t time_limit_ms;	/* 0 = none */
+	uint32_t busy_pct;	/* CS_BUSY_PCT_MIN..MAX (cpustress/limits.h) */
+	uint32_t period_ms;	/* CS_PERIOD_MS_MIN..MAX */
+	uint32_t interval_ms;	/* CS_INTERVAL_MS_MIN..MAX */
+	uint32_t time_limit_ms;	/* 0 = none, else up to CS_TIME_LIMIT_MS_MAX */
 	const char *cpus;	/* cpulist or "all" */
 	bool owned;		/* start only: stop when this engine closes */
 };

@@ -24,20 +24,13 @@
 #include <stdint.h>
 
 #include <cpustress/duty.h>
+#include <cpustress/limits.h>
 #include <cpustress/stats.h>
 #include <cpustress/workunit.h>
 
 #include "util/cpulist.h"
 #include "engine/engine.h"
 
-/* The module's limits (kmod/cpustress.h), which the engines share. */
-#define CS_PERIOD_MS_MIN	10
-#define CS_PERIOD_MS_MAX	10000
-#define CS_INTERVAL_MS_MIN	10
-#define CS_INTERVAL_MS_MAX	60000
-#define CS_TIME_LIMIT_MS_MAX	(7U * 24 * 3600 * 1000)
-#define CS_PERIOD_MS_DEFAULT	100
-#define CS_INTERVAL_MS_DEFAULT	1000
 #define UE_CACHELINE		64
 
 struct ue_worker;

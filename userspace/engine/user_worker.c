@@ -25,9 +25,6 @@
 #include "engine/user.h"
 #include "engine/procstat.h"
 
-/* Elements between checks: ~20 us of work on this host (1/16 unit). */
-#define CS_CHUNK_ELEMS		4096ULL
-#define CS_SELFCHECK_ELEMS	8
 /*
  * Run-queue wait and involuntary switches cost a system call each: read
  * them every 10 ms of work (and after each sleep), not after every chunk.

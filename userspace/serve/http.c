@@ -22,7 +22,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
-#include <cpustress/duty.h>
+#include <cpustress/limits.h>
 
 #include "util/cpulist.h"
 #include "serve/serve.h"

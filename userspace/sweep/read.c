@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 
+#include <cpustress/limits.h>
 #include <cpustress/version.h>
 
 #include "util/json_in.h"
@@ -33,8 +34,6 @@
 
 /* Bounds of the fields that the plan does not bound. */
 #define READ_CPUS_MAX		4096	/* numCores, CPU-count levels */
-#define READ_PERIOD_MIN		10	/* ms: the module's duty-cycle range */
-#define READ_PERIOD_MAX		10000
 #define MS_PER_S		1000
 #define NS_PER_US		1000
 
@@ -199,7 +198,7 @@ static const struct cs_json_field plan_fields[] = {
 	CS_FIELD(struct cs_sweep_plan, "warmupSec", CS_F_MS, warmup_ms, 0,
 		 CS_SWEEP_WARMUP_MAX, 0),
 	CS_FIELD(struct cs_sweep_plan, "periodMs", CS_F_U32, period_ms,
-		 READ_PERIOD_MIN, READ_PERIOD_MAX, 0),
+		 CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX, 0),
 	CS_FIELD(struct cs_sweep_plan, "levelTimeoutSec", CS_F_MS,
 		 level_timeout_ms, 0, CS_SWEEP_LIMIT_MAX, 0),
 	CS_FIELD(struct cs_sweep_plan, "timeLimitSec", CS_F_MS, time_limit_ms,

@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include <cpustress/hist.h>
+#include <cpustress/limits.h>
 
 /* Version of the "cpustress" extension object of a result file. */
 #define CS_SWEEP_FORMAT		1
@@ -42,7 +43,7 @@
 /* Defaults of cpustress sweep; the period is POST /v1/loadtest's too. */
 #define CS_SWEEP_DURATION_DEF	5	/* s */
 #define CS_SWEEP_WARMUP_DEF	2	/* s */
-#define CS_SWEEP_PERIOD_DEF	100	/* ms */
+#define CS_SWEEP_PERIOD_DEF	CS_PERIOD_MS_DEFAULT	/* ms */
 
 enum cs_sweep_kind {
 	CS_SWEEP_BUSY,		/* levels are busy %, on a fixed CPU set */
