@@ -76,3 +76,23 @@ need_tools() {
 		exit 0
 	fi
 }
+
+# check_header_sizes URL: GET URL/cpu-perf with one header X-Big of 8 KiB
+# to 64 KiB in 4 KiB steps, and in 32-byte steps across 19.5 to 20 KiB
+# (where libmicrohttpd once had no memory left to answer): every one is
+# over CS_SERVE_HEADER_MAX and must get its 431, none a closed connection
+# (status 000). One check line naming the sizes that did not.
+check_header_sizes() {
+	local url=$1 big sizes=() s code bad=
+	big=$(head -c 65536 /dev/zero | tr '\0' a)
+	for ((s = 8192; s <= 65536; s += 4096)); do sizes+=("$s"); done
+	for ((s = 19968; s <= 20480; s += 32)); do sizes+=("$s"); done
+	for s in "${sizes[@]}"; do
+		code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' \
+			-H "X-Big: ${big:0:s}" "$url/cpu-perf")
+		[[ $code = 431 ]] || bad+=" $s:$code"
+	done
+	why=${bad:+not answered 431 (size:status):$bad}
+	check "headers of 8 KiB to 64 KiB (${#sizes[@]} sizes): each answered 431" \
+		test -z "$bad"
+}

@@ -190,6 +190,11 @@ cpu_perf_ok() {
 why="body '$(od -An -c "$tmp/body" | head -n 2 | tr -s ' ')'"
 check "GET /cpu-perf: an integer > 0 and a newline ($body)" cpu_perf_ok
 
+# Over-limit headers through QEMU's forwarded port: each gets its 431.
+check_header_sizes "$base"
+req GET /cpu-perf
+check "GET /cpu-perf after the header sizes: 200" test "$code" = 200
+
 req GET /metrics
 cp "$tmp/body" "$tmp/metrics"
 check "GET /metrics: 200" test "$code" = 200

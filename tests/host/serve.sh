@@ -295,7 +295,9 @@ check "a 9000-byte header: 431 JSON ($code)" \
 get /cpu-perf -H "X-Big: ${big:0:7000}"
 check "a 7000-byte header: 200" test "$code" = 200
 get "/cpu-perf?${big}"
-check "a 64 KiB request line: 414 ($code)" test "$code" = 414
+check "a 64 KiB request line: 414 JSON ($code)" test "$code" = 414 -a "$ctype" = application/json
+check_header_sizes "$url"
+check "/cpu-perf after the header sizes" cpu_perf_ok
 
 head -c 10485760 /dev/zero >"$tmp/10m"
 post /v1/loadtest -H "apikey: $key" --data-binary @"$tmp/10m"

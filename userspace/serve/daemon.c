@@ -33,13 +33,17 @@
 #include "serve/serve.h"
 
 /*
- * libmicrohttpd's memory per connection: the header limit, twice, and
- * room for the answer's headers. Requests past it get libmicrohttpd's own
- * 431 (or 414 for a request line alone that long); one that fills it to
- * within a few hundred bytes leaves no room for any answer, and the
- * connection is closed without one.
+ * libmicrohttpd's memory per connection: a request header of up to
+ * CS_SERVE_HEADER_READ_MAX bytes, read in full, and CS_SERVE_ANSWER_RESERVE
+ * left for the answer's headers whatever the request held. A header over
+ * CS_SERVE_HEADER_MAX but within the read size is read whole, so the
+ * client has nothing unsent when cpustress answers 431 and closes (a close
+ * with request bytes unread resets the connection, and the client may
+ * lose the answer: what a 64 KiB header through QEMU's forwarded port
+ * saw). Only larger requests get libmicrohttpd's own 431 or 414. The
+ * memory is reserved, not touched: a connection uses what it reads.
  */
-#define CONN_MEMORY	(2 * CS_SERVE_HEADER_MAX + 4096)
+#define CONN_MEMORY	(CS_SERVE_HEADER_READ_MAX + CS_SERVE_ANSWER_RESERVE)
 #define FLUSH_WAIT_MS	2000	/* at shutdown, for woken load tests */
 
 /* --- connections and their deadline ---------------------------------- */

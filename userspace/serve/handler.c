@@ -500,6 +500,25 @@ static int find_route(const char *url)
  * answered at once, which closes the connection; everything else is
  * answered once the body is in, so that keep-alive connections stay open.
  */
+static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind,
+			       const char *key, const char *value)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(key) + 2 + (value ? strlen(value) : 0);
+	return MHD_YES;
+}
+
+/* About the request target's length: the path and its query arguments. */
+static size_t target_len(struct MHD_Connection *c, const char *url)
+{
+	size_t n = strlen(url);
+
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_len, &n);
+	return n;
+}
+
 static enum MHD_Result first_call(struct cs_srv *srv, struct MHD_Connection *c,
 				  struct req *r, const char *url,
 				  const char *method)
@@ -512,6 +531,12 @@ static enum MHD_Result first_call(struct cs_srv *srv, struct MHD_Connection *c,
 	int i;
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	if (ci && ci->header_size > CS_SERVE_HEADER_MAX &&
+	    target_len(c, url) > CS_SERVE_HEADER_MAX) {
+		snprintf(msg, sizeof(msg), "the request target is longer than %d bytes",
+			 CS_SERVE_HEADER_MAX);
+		return reply_error(srv, c, r, 414, msg, NULL, NULL);
+	}
 	if (ci && ci->header_size > CS_SERVE_HEADER_MAX) {
 		snprintf(msg, sizeof(msg), "the request header is larger than %d bytes",
 			 CS_SERVE_HEADER_MAX);

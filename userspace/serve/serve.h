@@ -42,6 +42,10 @@
 #define CS_SERVE_KEEP_MAX		10000
 #define CS_SERVE_THREADS		4	/* libmicrohttpd's thread pool */
 #define CS_SERVE_HEADER_MAX		8192	/* bytes of request line + headers: 431 */
+/* Headers read in full and answered by cpustress, and memory kept for the
+ * answer's own headers (serve/daemon.c) */
+#define CS_SERVE_HEADER_READ_MAX	(96 * 1024)
+#define CS_SERVE_ANSWER_RESERVE		(32 * 1024)
 #define CS_SERVE_BODY_MAX		4096	/* bytes of a POST body: 413 */
 #define CS_SERVE_POLL_MS		500	/* collector period */
 #define CS_APIKEY_MIN			8	/* characters */
