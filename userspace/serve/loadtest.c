@@ -309,7 +309,7 @@ static enum cs_lt_err prepare(struct cs_lt *lt, struct cs_lt_job *j,
 	ret = cs_sweep_check_cpus(lt->cfg.e, &s->plan, "field cpus", err,
 				  errlen);
 	if (ret < 0)
-		return ret == -EINVAL ? 400 : 500;
+		return ret == -EINVAL ? CS_LT_BAD_PLAN : CS_LT_FAILED;
 	code = free_engine(lt, &j->load_paused, err, errlen);
 	if (code)
 		return code;
