@@ -58,13 +58,15 @@ UNIT_SRCS_test_engine_user := $(USER_ENGINE_SRCS)
 # exporter's own syntax (listen address, log level) they check.
 ARGS_SRCS := userspace/util/args.c userspace/cli/cmd_args.c \
 	userspace/serve/args.c
-SWEEP_FILE_SRCS := userspace/sweep/analysis.c userspace/sweep/write.c \
+SWEEP_FILE_SRCS := userspace/sweep/analysis.c userspace/sweep/stats.c \
+	userspace/sweep/design.c userspace/sweep/write.c \
 	userspace/sweep/file.c userspace/sweep/summary.c \
 	userspace/sweep/read.c userspace/util/json_in.c
 UNIT_SRCS_test_cli_args := $(ARGS_SRCS) \
 	userspace/util/cpulist.c userspace/engine/engine.c $(SWEEP_FILE_SRCS)
 UNIT_LIBS_test_cli_args := -ljansson
-UNIT_SRCS_test_sweep_analysis := userspace/sweep/analysis.c
+UNIT_SRCS_test_sweep_analysis := userspace/sweep/analysis.c \
+	userspace/sweep/stats.c userspace/sweep/design.c
 UNIT_SRCS_test_sweep_stats := userspace/sweep/stats.c userspace/sweep/design.c
 UNIT_SRCS_test_sweep_sim := userspace/sweep/stats.c userspace/sweep/design.c
 UNIT_SRCS_test_sweep_write := $(SWEEP_FILE_SRCS)

@@ -150,7 +150,7 @@ usage_error "more than 16 files" $(for i in $(seq 17); do echo "$d/f$i.json"; do
 
 runtime_error "$d/bad-type.json: field cpustress.levels[2].p99Us: expected a number" "$a" "$d/bad-type.json"
 runtime_error "$d/bad-syntax.json:3:24: not valid JSON" "$d/bad-syntax.json"
-runtime_error "$d/bad-format2.json: written by a newer cpustress (format 2)" "$d/bad-format2.json"
+runtime_error "$d/bad-format3.json: written by a newer cpustress (format 3)" "$d/bad-format3.json"
 runtime_error "$d/bad-plain-pcd.json: no \"cpustress\" object" "$d/bad-plain-pcd.json"
 runtime_error "$d/bad-empty.json: empty file" "$d/bad-empty.json"
 runtime_error "$d/nope.json: cannot open: No such file or directory" "$d/nope.json"

@@ -131,13 +131,22 @@ static const struct {
 	{ "sweep --cpus-steps 0,1", "--cpus-steps: 0 is out of range" },
 	{ "sweep --cpus-steps many", "'many' is not a number" },
 	{ "sweep --busy 50 --cpus-steps 1,2", "two kinds of sweep" },
-	{ "sweep --duration 0", "--duration: 0 is out of range 1..3600" },
-	{ "sweep --warmup 601", "--warmup: 601 is out of range 0..600" },
+	{ "sweep --duration 0", "--duration: 0 s is out of range 0.002..3600 s" },
+	{ "sweep --duration 1.5s", "'1.5s' is not a number of seconds" },
+	{ "sweep --duration .5", "'.5' is not a number of seconds" },
+	{ "sweep --duration 2.", "'2.' is not a number of seconds" },
+	{ "sweep --duration 0.0001", "at most 3 decimals" },
+	{ "sweep --duration 1.2.3", "not a number of seconds" },
+	{ "sweep --warmup 601", "--warmup: 601 s is out of range 0.000..600 s" },
+	{ "sweep --warmup -1", "'-1' is not a number of seconds" },
 	{ "sweep --runs 0", "--runs: 0 is out of range 1..100" },
+	{ "sweep --seed x1", "--seed: 'x1' is not a number" },
+	{ "sweep --seed -3", "--seed: '-3' is not a number" },
+	{ "sweep --seed 9223372036854775808", "not a number in 0..9223372036854775807" },
 	{ "sweep --runs 101", "out of range 1..100" },
 	{ "sweep --time-limit 0", "--time-limit: 0 is out of range" },
 	{ "sweep --time-limit 86401", "out of range 1..86400" },
-	{ "sweep --level-timeout 5", "not longer than --warmup + --duration (7 s)" },
+	{ "sweep --level-timeout 2", "not longer than --warmup + --duration (2.500 s)" },
 	{ "sweep --format xml", "'xml' is not json, csv or jsonl" },
 	{ "sweep -o", "needs a value" },
 	{ "sweep --cpus 2-1", "reversed" },
@@ -293,11 +302,12 @@ static void test_sweep(void **state)
 	assert_int_equal(p->nlevels, 10);
 	assert_int_equal(p->levels[0], 10);
 	assert_int_equal(p->levels[9], 100);
-	assert_int_equal(p->runs, 1);
-	assert_int_equal(p->duration_ms, 5000);
-	assert_int_equal(p->warmup_ms, 2000);
+	assert_int_equal(p->runs, CS_SWEEP_RUNS_DEF);
+	assert_int_equal(p->seed, 1);
+	assert_int_equal(p->duration_ms, 2000);
+	assert_int_equal(p->warmup_ms, 500);
 	assert_int_equal(p->period_ms, 100);
-	assert_int_equal(p->level_timeout_ms, 2 * 7000 + 10000);
+	assert_int_equal(p->level_timeout_ms, 2 * 2500 + 10000);
 	assert_string_equal(p->cpus, "all");
 	assert_false(o.sweep.time_limit_given);
 	assert_null(o.sweep.output);
@@ -305,7 +315,7 @@ static void test_sweep(void **state)
 	assert_false(o.sweep.format_given);
 	assert_string_equal(o.sweep.engine, "kernel");
 
-	assert_int_equal(parse("sweep --busy 25,50,100 --runs 3 --duration 2 --warmup 0 --period 200 --level-timeout 9 --time-limit 60 --format jsonl -o r.jsonl --engine user --cpus 0-1",
+	assert_int_equal(parse("sweep --busy 25,50,100 --runs 3 --duration 2 --warmup 0 --seed 18446 --period 200 --level-timeout 9 --time-limit 60 --format jsonl -o r.jsonl --engine user --cpus 0-1",
 			       &o, err, sizeof(err)), CS_PARSE_OK);
 	assert_int_equal(p->nlevels, 3);
 	assert_int_equal(p->levels[1], 50);
@@ -314,12 +324,18 @@ static void test_sweep(void **state)
 	assert_int_equal(p->warmup_ms, 0);
 	assert_int_equal(p->period_ms, 200);
 	assert_int_equal(p->level_timeout_ms, 9000);
+	assert_int_equal(p->seed, 18446);
 	assert_int_equal(p->time_limit_ms, 60000);
 	assert_true(o.sweep.time_limit_given);
 	assert_int_equal(o.sweep.format, CS_FMT_JSONL);
 	assert_string_equal(o.sweep.output, "r.jsonl");
 	assert_string_equal(o.sweep.engine, "user");
 	assert_string_equal(p->cpus, "0-1");
+
+	assert_int_equal(parse("sweep --duration 0.25 --warmup 1.5", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(p->duration_ms, 250);
+	assert_int_equal(p->warmup_ms, 1500);
 
 	assert_int_equal(parse("sweep --cpus-steps 1,2,4", &o, err,
 			       sizeof(err)), CS_PARSE_OK);

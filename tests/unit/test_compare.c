@@ -220,8 +220,8 @@ static void test_read_refusals(void **state)
 	read_refused(data_path("bad-not-ascending.json"),
 		     WANT(": field cpustress.plan.levels[2]: 50 after 75",
 			  "strictly ascending"));
-	read_refused(data_path("bad-format2.json"),
-		     WANT(": written by a newer cpustress (format 2); this one reads format 1"));
+	read_refused(data_path("bad-format3.json"),
+		     WANT(": written by a newer cpustress (format 3); this one reads formats 1 to 2"));
 	read_refused(data_path("bad-plain-pcd.json"),
 		     WANT("plain pcd", "work-unit parameters",
 			  "cannot be compared safely"));

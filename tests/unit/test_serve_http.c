@@ -257,15 +257,15 @@ static void test_plan_default(void **state)
 	assert_int_equal(p.nlevels, 10);
 	for (i = 0; i < 10; i++)
 		assert_int_equal(p.levels[i], 10 * (i + 1));
-	assert_int_equal(p.runs, 1);
-	assert_int_equal(p.duration_ms, 8000);
-	assert_int_equal(p.warmup_ms, 1000);
+	assert_int_equal(p.runs, CS_SWEEP_RUNS_DEF);
+	assert_int_equal(p.duration_ms, CS_SWEEP_WINDOW_MS_DEF);
+	assert_int_equal(p.warmup_ms, CS_SWEEP_SETTLE_MS_DEF);
 	assert_int_equal(p.time_limit_ms, CS_LOADTEST_LIMIT_S * 1000);
 	assert_string_equal(p.cpus, "all");
 	assert_true(p.level_timeout_ms > p.warmup_ms + p.duration_ms);
-	/* The default fits the limit with room to spare. */
-	assert_int_equal(cs_sweep_estimate_ms(&p), 90000);
-	assert_true(cs_sweep_estimate_ms(&p) + 20000 <
+	/* The default (40 windows of 2.5 s) fits the limit with room to spare. */
+	assert_int_equal(cs_sweep_estimate_ms(&p), 100000);
+	assert_true(cs_sweep_estimate_ms(&p) + 15000 <
 		    CS_LOADTEST_LIMIT_S * 1000ULL);
 	assert_int_equal(plan("{}", &q, err, sizeof(err)), 0);
 	assert_memory_equal(&p, &q, sizeof(p));
@@ -288,8 +288,10 @@ static void test_plan_fields(void **state)
 	assert_int_equal(p.runs, 2);
 	assert_string_equal(p.cpus, "0-1");
 	assert_int_equal(p.level_timeout_ms, 2 * 1000 + 10000);
-	/* Each limit, exactly. */
-	assert_int_equal(plan("{\"busy\": [1], \"duration\": 30, \"warmup\": 10, \"runs\": 2}",
+	/* Each limit, exactly (1 level, 1 run: 3 windows with references). */
+	assert_int_equal(plan("{\"busy\": [1], \"duration\": 30, \"warmup\": 0, \"runs\": 1}",
+			      &p, err, sizeof(err)), 0);
+	assert_int_equal(plan("{\"busy\": [1], \"duration\": 1, \"warmup\": 10, \"runs\": 4}",
 			      &p, err, sizeof(err)), 0);
 	assert_int_equal(plan("{\"busy\": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20], \"duration\": 1, \"warmup\": 0}",
 			      &p, err, sizeof(err)), 0);
@@ -334,8 +336,8 @@ static void test_plan_bad(void **state)
 		{ "{\"cpus\": \"0-\"}", "field cpus: '0-' is not a CPU list" },
 		{ "{\"cpus\": \"\"}", "field cpus: '' is not a CPU list" },
 		{ "{\"cpus\": \"1,a\"}", "field cpus: '1,a' is not a CPU list" },
-		/* 10 levels x 2 runs x 10 s: 200 s */
-		{ "{\"runs\": 2, \"duration\": 9}", "the plan takes about 200 s" },
+		/* (10 levels x 2 runs + 7 references) x 9.5 s: 256 s */
+		{ "{\"runs\": 2, \"duration\": 9}", "the plan takes about 256 s" },
 		{ "{\"busy\": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20], \"duration\": 5, \"warmup\": 1}",
 		  "more than the 115 s a load test may take" },
 	};

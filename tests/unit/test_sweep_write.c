@@ -20,7 +20,7 @@
 
 #include "sweep/sweep.h"
 
-#define NCOLS		24	/* columns of cs_sweep_csv_header */
+#define NCOLS		31	/* columns of cs_sweep_csv_header */
 #define FIELD_MAX	256
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BAD_ERROR	"engine said \"no\", twice"
@@ -241,6 +241,7 @@ static void test_json_extension(void **state)
 	static const char *const ext[] = {
 		"format", "version", "status", "engine", "kernel", "cpuModel",
 		"elapsedSec", "workUnit", "plan", "levels", "knee", "runs",
+		"design", "noise", "quality",
 	};
 	static const char *const plan[] = {
 		"kind", "levels", "runs", "durationSec", "warmupSec",
@@ -251,11 +252,12 @@ static void test_json_extension(void **state)
 		"workUnits", "unitsPerSecMin", "unitsPerSecMedian",
 		"unitsPerSecMax", "unitsPerSecPerCpu", "busyAchievedPct",
 		"stealPct", "waitPct", "p50Us", "p90Us", "p99Us", "maxUs",
-		"efficiency",
+		"efficiency", "unitsPerSecCorrected", "ci95", "efficiencyCi95",
+		"efficiencyIsDrift",
 	};
 	static const char *const knee[] = {
 		"found", "reason", "level", "nextLevel", "gain", "p99Ratio",
-		"recommendMin", "recommendMax",
+		"recommendMin", "recommendMax", "noiseAware", "gainUpper",
 	};
 	struct cs_sweep s;
 	json_t *root, *x, *p, *l0, *l2, *k, *runs;
@@ -265,7 +267,7 @@ static void test_json_extension(void **state)
 	fixture_busy(&s);
 	root = write_json(&s);
 	x = json_object_get(root, "cpustress");
-	assert_keys(x, ext, 12);
+	assert_keys(x, ext, 15);
 	assert_int_equal(jget_int(x, "format"), CS_SWEEP_FORMAT);
 	assert_string_equal(jget_str(x, "status"), "running");
 	assert_string_equal(jget_str(x, "cpuModel"), "Test CPU @ 2.00GHz");
@@ -280,7 +282,7 @@ static void test_json_extension(void **state)
 
 	assert_int_equal(json_array_size(json_object_get(x, "levels")), 3);
 	l0 = json_array_get(json_object_get(x, "levels"), 0);
-	assert_keys(l0, level, 18);
+	assert_keys(l0, level, 22);
 	assert_int_equal(jget_int(l0, "runsOk"), 2);
 	assert_true(jget_real(l0, "unitsPerSecMin") == 1000.2);
 	assert_true(jget_real(l0, "unitsPerSecMedian") == 1051.0);
@@ -296,7 +298,7 @@ static void test_json_extension(void **state)
 		assert_true(json_is_null(json_object_get(l2, level[i])));
 
 	k = json_object_get(x, "knee");
-	assert_keys(k, knee, 8);
+	assert_keys(k, knee, 10);
 	assert_true(json_is_boolean(json_object_get(k, "found")));
 
 	runs = json_object_get(x, "runs");
@@ -420,7 +422,7 @@ static void test_csv(void **state)
 			assert_string_equal(row[err], BAD_ERROR);
 	}
 	assert_int_equal(rows, 5);
-	assert_non_null(strstr(text, ",\"engine said \"\"no\"\", twice\"\n"));
+	assert_non_null(strstr(text, ",\"engine said \"\"no\"\", twice\","));
 	assert_non_null(strstr(text,
 			       ",10.000,10002.0,1000.2,250.1,24.99,0.12,"));
 	free(text);

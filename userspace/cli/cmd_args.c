@@ -30,8 +30,8 @@ const char top_usage[] =
 const char sweep_usage[] =
 	"usage: " PROG_NAME " sweep [--busy P,P,... | --cpus-steps N,N,...|auto]"
 	" [--cpus LIST]\n"
-	"         [--duration S] [--warmup S] [--runs N] [--period MS]"
-	" [--level-timeout S]\n"
+	"         [--duration S] [--warmup S] [--runs N] [--seed N]"
+	" [--period MS] [--level-timeout S]\n"
 	"         [--time-limit S] [--format json|csv|jsonl] [-o FILE]"
 	" [--engine kernel|user]\n";
 
@@ -286,8 +286,67 @@ enum cs_parse parse_top_args(int argc, char **argv, struct cs_top_opts *o,
 enum {
 	SWEEP_BUSY, SWEEP_STEPS, SWEEP_CPUS, SWEEP_DURATION, SWEEP_WARMUP,
 	SWEEP_RUNS, SWEEP_PERIOD, SWEEP_LEVEL_TIMEOUT, SWEEP_TIME_LIMIT,
-	SWEEP_FORMAT, SWEEP_OUTPUT, SWEEP_ENGINE, SWEEP_HELP,
+	SWEEP_FORMAT, SWEEP_OUTPUT, SWEEP_ENGINE, SWEEP_SEED, SWEEP_HELP,
 };
+
+/*
+ * Decimal seconds ("2", "0.5", "1.25") to ms, in [@min_ms, @max_ms]; at
+ * most 3 decimals.
+ */
+static int arg_ms(struct cs_argscan *sc, int idx, uint32_t min_ms,
+		  uint32_t max_ms, uint32_t *out)
+{
+	const char *name = sc->opts[idx].name, *v = sc->val;
+	uint64_t ms = 0;
+	int dec = -1;
+
+	for (; *v; v++) {
+		if (*v == '.' && dec < 0) {
+			dec = 0;
+			continue;
+		}
+		if (*v < '0' || *v > '9' || dec >= 3 || ms > UINT32_MAX)
+			goto bad;
+		ms = ms * 10 + (uint64_t)(*v - '0');
+		if (dec >= 0)
+			dec++;
+	}
+	if (v == sc->val || !strcmp(sc->val, ".") || sc->val[0] == '.' ||
+	    v[-1] == '.')
+		goto bad;
+	for (dec = dec < 0 ? 0 : dec; dec < 3; dec++)
+		ms *= 10;
+	if (ms < min_ms || ms > max_ms) {
+		cs_arg_error(sc, "--%s: %s s is out of range %u.%03u..%u s",
+			     name, sc->val, min_ms / 1000, min_ms % 1000,
+			     max_ms / 1000);
+		return CS_ARG_ERR;
+	}
+	*out = (uint32_t)ms;
+	return 0;
+bad:
+	cs_arg_error(sc, "--%s: '%s' is not a number of seconds (like 2 or 0.5, at most 3 decimals)",
+		     name, sc->val);
+	return CS_ARG_ERR;
+}
+
+static int arg_seed(struct cs_argscan *sc, uint64_t *out)
+{
+	const char *v = sc->val;
+	uint64_t x = 0;
+
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9' ||
+		    x > ((uint64_t)INT64_MAX - (uint64_t)(*v - '0')) / 10) {
+			cs_arg_error(sc, "--seed: '%s' is not a number in 0..%lld",
+				     sc->val, (long long)INT64_MAX);
+			return CS_ARG_ERR;
+		}
+		x = x * 10 + (uint64_t)(*v - '0');
+	}
+	*out = x;
+	return 0;
+}
 
 static void sweep_defaults(struct cs_sweep_opts *o)
 {
@@ -344,17 +403,18 @@ static int parse_sweep_opt(struct cs_argscan *sc, int idx,
 				  &p->period_ms);
 	case SWEEP_RUNS:
 		return cs_arg_u32(sc, idx, 1, CS_SWEEP_RUNS_MAX, &p->runs);
-	}
-	/* The rest are seconds. */
-	switch (idx) {
+	case SWEEP_SEED:
+		return arg_seed(sc, &p->seed);
+	/* A window of at least 2 ms: 1 ms per sub-window. */
 	case SWEEP_DURATION:
-		ret = cs_arg_u32(sc, idx, 1, CS_SWEEP_DURATION_MAX, &v);
-		p->duration_ms = v * 1000;
-		break;
+		return arg_ms(sc, idx, CS_SWEEP_SUBWIN,
+			      CS_SWEEP_DURATION_MAX * 1000, &p->duration_ms);
 	case SWEEP_WARMUP:
-		ret = cs_arg_u32(sc, idx, 0, CS_SWEEP_WARMUP_MAX, &v);
-		p->warmup_ms = v * 1000;
-		break;
+		return arg_ms(sc, idx, 0, CS_SWEEP_WARMUP_MAX * 1000,
+			      &p->warmup_ms);
+	}
+	/* The rest are whole seconds. */
+	switch (idx) {
 	case SWEEP_LEVEL_TIMEOUT:
 		ret = cs_arg_u32(sc, idx, 1, CS_SWEEP_DURATION_MAX * 4, &v);
 		p->level_timeout_ms = v * 1000;
@@ -393,6 +453,7 @@ enum cs_parse parse_sweep_args(int argc, char **argv,
 		[SWEEP_OUTPUT] = { .name = "output", .short_name = 'o',
 				   .has_arg = true },
 		[SWEEP_ENGINE] = { .name = "engine", .has_arg = true },
+		[SWEEP_SEED] = { .name = "seed", .has_arg = true },
 		[SWEEP_HELP] = { .name = "help", .short_name = 'h' },
 		{ }
 	};
@@ -419,8 +480,9 @@ enum cs_parse parse_sweep_args(int argc, char **argv,
 	if (!o->level_timeout_given)
 		p->level_timeout_ms = 2 * held + 10000;
 	if (p->level_timeout_ms <= held) {
-		cs_arg_error(&sc, "--level-timeout %u s is not longer than --warmup + --duration (%u s)",
-			     p->level_timeout_ms / 1000, held / 1000);
+		cs_arg_error(&sc, "--level-timeout %u s is not longer than --warmup + --duration (%u.%03u s)",
+			     p->level_timeout_ms / 1000, held / 1000,
+			     held % 1000);
 		return CS_PARSE_ERR;
 	}
 	return CS_PARSE_OK;

@@ -56,9 +56,9 @@ static int check_time_limit(struct cs_sweep_plan *p, bool given)
 				   CS_SWEEP_LIMIT_MAX * 1000U;
 	if (est <= p->time_limit_ms)
 		return 0;
-	fprintf(stderr, PROG_NAME " sweep: the plan takes about %llu s (%u levels x %u runs x (warm-up + duration)), more than the time limit of %u s: raise --time-limit or shorten the plan\n",
+	fprintf(stderr, PROG_NAME " sweep: the plan takes about %llu s (%u levels x %u runs + %u reference windows, each warm-up + duration), more than the time limit of %u s: raise --time-limit or shorten the plan\n",
 		(unsigned long long)(est / 1000), p->nlevels, p->runs,
-		p->time_limit_ms / 1000);
+		cs_design_nrefs(p->nlevels, p->runs), p->time_limit_ms / 1000);
 	return EXIT_USAGE;
 }
 

@@ -202,7 +202,8 @@ enum cs_auth cs_apikey_check(const char *path, const char *given, char *msg,
 
 void cs_loadtest_plan_default(struct cs_sweep_plan *p)
 {
-	cs_sweep_plan_busy(p, CS_LOADTEST_DURATION_DEF, CS_LOADTEST_WARMUP_DEF,
+	cs_sweep_plan_busy(p, CS_LOADTEST_DURATION_DEF * 1000,
+			   CS_LOADTEST_WARMUP_MS_DEF,
 			   CS_SWEEP_PERIOD_DEF);
 	p->time_limit_ms = CS_LOADTEST_LIMIT_S * 1000;
 }
@@ -335,9 +336,10 @@ int cs_loadtest_plan_parse(const char *body, size_t len,
 	est = cs_sweep_estimate_ms(p);
 	if (est > allowed)
 		return cs_errf(err, errlen, -EINVAL,
-			       "the plan takes about %llu s (%u levels x %u runs x (warmup + duration)), more than the %llu s a load test may take: use fewer levels or runs, or shorter ones",
+			       "the plan takes about %llu s (%u levels x %u runs + %u reference windows, each warmup + duration), more than the %llu s a load test may take: use fewer levels or runs, or shorter ones",
 			       (unsigned long long)(est / 1000), p->nlevels,
-			       p->runs, (unsigned long long)(allowed / 1000));
+			       p->runs, cs_design_nrefs(p->nlevels, p->runs),
+			       (unsigned long long)(allowed / 1000));
 	return 0;
 }
 

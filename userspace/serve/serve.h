@@ -365,9 +365,9 @@ enum cs_auth cs_apikey_check(const char *path, const char *given, char *msg,
 
 #define CS_LOADTEST_LEVELS_MAX		20
 #define CS_LOADTEST_DURATION_MAX	30	/* s */
-#define CS_LOADTEST_DURATION_DEF	8
+#define CS_LOADTEST_DURATION_DEF	(CS_SWEEP_WINDOW_MS_DEF / 1000) /* s */
 #define CS_LOADTEST_WARMUP_MAX		10	/* s */
-#define CS_LOADTEST_WARMUP_DEF		1
+#define CS_LOADTEST_WARMUP_MS_DEF	CS_SWEEP_SETTLE_MS_DEF
 #define CS_LOADTEST_RUNS_MAX		5
 #define CS_LOADTEST_MARGIN_S		5	/* of the limit, for overheads */
 

@@ -13,8 +13,8 @@
 #include "engine/engine.h"
 #include "sweep/sweep.h"
 
-void cs_sweep_plan_busy(struct cs_sweep_plan *p, uint32_t duration_s,
-			uint32_t warmup_s, uint32_t period_ms)
+void cs_sweep_plan_busy(struct cs_sweep_plan *p, uint32_t duration_ms,
+			uint32_t warmup_ms, uint32_t period_ms)
 {
 	uint32_t i;
 
@@ -23,9 +23,10 @@ void cs_sweep_plan_busy(struct cs_sweep_plan *p, uint32_t duration_s,
 	for (i = 0; i < 10; i++)
 		p->levels[i] = 10 * (i + 1);
 	p->nlevels = 10;
-	p->runs = 1;
-	p->duration_ms = duration_s * 1000;
-	p->warmup_ms = warmup_s * 1000;
+	p->runs = CS_SWEEP_RUNS_DEF;
+	p->seed = 1;
+	p->duration_ms = duration_ms;
+	p->warmup_ms = warmup_ms;
 	p->period_ms = period_ms;
 	snprintf(p->cpus, sizeof(p->cpus), "all");
 }
@@ -37,7 +38,9 @@ int cs_sweep_alloc(struct cs_sweep *s)
 
 	s->meas = NULL;
 	s->levels = NULL;
+	s->refs = NULL;
 	s->nmeas = p->nlevels * p->runs;
+	s->nrefs = cs_design_nrefs(p->nlevels, p->runs);
 	if (p->nlevels) {
 		s->levels = calloc(p->nlevels, sizeof(*s->levels));
 		if (!s->levels)
@@ -45,10 +48,20 @@ int cs_sweep_alloc(struct cs_sweep *s)
 	}
 	if (s->nmeas) {
 		s->meas = calloc(s->nmeas, sizeof(*s->meas));
-		if (!s->meas) {
+		s->refs = calloc(s->nrefs, sizeof(*s->refs));
+		if (!s->meas || !s->refs) {
 			cs_sweep_free(s);
 			return -ENOMEM;
 		}
+	}
+	for (ri = 0; ri < s->nrefs; ri++) {
+		struct cs_sweep_meas *m = &s->refs[ri];
+
+		m->level = p->kind == CS_SWEEP_BUSY ? 100 : p->levels[0];
+		m->run = ri;
+		m->status = CS_MEAS_PENDING;
+		m->busy_target = 100;
+		m->ncpus = p->kind == CS_SWEEP_CPUS ? p->levels[0] : 0;
 	}
 	for (li = 0; li < p->nlevels; li++) {
 		uint32_t busy = p->kind == CS_SWEEP_BUSY ? p->levels[li] : 100;
@@ -74,10 +87,13 @@ int cs_sweep_alloc(struct cs_sweep *s)
 void cs_sweep_free(struct cs_sweep *s)
 {
 	free(s->meas);
+	free(s->refs);
 	free(s->levels);
 	s->meas = NULL;
+	s->refs = NULL;
 	s->levels = NULL;
 	s->nmeas = 0;
+	s->nrefs = 0;
 }
 
 struct cs_sweep_meas *cs_sweep_at(struct cs_sweep *s, uint32_t li,
@@ -236,6 +252,133 @@ static void efficiency(struct cs_sweep *s)
 	}
 }
 
+static void recommend(struct cs_knee *k);
+
+/* A window's sub-window rates; a row without them counts as one window. */
+static void window_subs(const struct cs_sweep_meas *m, double *sub)
+{
+	uint32_t k;
+	bool any = false;
+
+	for (k = 0; k < CS_SWEEP_SUBWIN; k++) {
+		sub[k] = NAN;
+		if (m->status == CS_MEAS_OK && m->sub_ups[k] > 0) {
+			sub[k] = m->sub_ups[k];
+			any = true;
+		}
+	}
+	if (!any && m->status == CS_MEAS_OK && m->units_per_sec > 0)
+		sub[0] = m->units_per_sec;
+}
+
+/*
+ * Intervals, drift correction and noise (sweep/stats.c) from the windows;
+ * the knee on them when any level has an interval. Return: whether one
+ * has.
+ */
+static bool summarise_noise(struct cs_sweep *s)
+{
+	const struct cs_sweep_plan *p = &s->plan;
+	struct cs_level_ci *c = NULL;
+	double *sub = NULL, *t = NULL, *rt = NULL, *rv = NULL;
+	uint64_t *p99 = NULL;
+	uint32_t li, ri, nr = 0, first = UINT32_MAX;
+	struct cs_stats_in in = { 0 };
+	bool any = false;
+
+	memset(&s->noise, 0, sizeof(s->noise));
+	s->noise.cv = s->noise.drift = NAN;
+	for (li = 0; li < p->nlevels; li++) {
+		struct cs_sweep_level *l = &s->levels[li];
+
+		l->corrected = l->runs_ok ? l->ups.median : NAN;
+		l->ci_lo = l->ci_hi = l->eff_lo = l->eff_hi = NAN;
+		l->eff_drift = false;
+	}
+	if (!s->nmeas)
+		return false;
+	c = calloc(p->nlevels, sizeof(*c));
+	sub = calloc((size_t)s->nmeas * CS_SWEEP_SUBWIN, sizeof(*sub));
+	t = calloc(s->nmeas, sizeof(*t));
+	p99 = calloc(s->nmeas, sizeof(*p99));
+	rt = calloc(s->nrefs + 1, sizeof(*rt));
+	rv = calloc(s->nrefs + 1, sizeof(*rv));
+	if (!c || !sub || !t || !p99 || !rt || !rv)
+		goto out;
+	for (li = 0; li < p->nlevels; li++) {
+		for (ri = 0; ri < p->runs; ri++) {
+			size_t w = (size_t)li * p->runs + ri;
+			const struct cs_sweep_meas *m = &s->meas[w];
+
+			window_subs(m, &sub[w * CS_SWEEP_SUBWIN]);
+			t[w] = m->t_s;
+			p99[w] = m->status == CS_MEAS_OK ? m->p99_ns : 0;
+		}
+	}
+	for (ri = 0; ri < s->nrefs; ri++) {
+		const struct cs_sweep_meas *m = &s->refs[ri];
+
+		if (m->status != CS_MEAS_OK || !(m->units_per_sec > 0))
+			continue;
+		rt[nr] = m->t_s;
+		rv[nr++] = m->units_per_sec;
+	}
+	in = (struct cs_stats_in){
+		.nlevels = p->nlevels, .runs = p->runs,
+		.nsub = CS_SWEEP_SUBWIN, .sub = sub, .t = t,
+		.nrefs = nr, .ref_t = rt, .ref_v = rv,
+	};
+	if (cs_stats_levels(&in, p->seed, c) < 0)
+		goto out;
+	cs_noise_of(rv, nr, &s->noise);
+	for (li = 0; li < p->nlevels; li++) {
+		struct cs_sweep_level *l = &s->levels[li];
+
+		if (!c[li].n)
+			continue;
+		l->corrected = c[li].corrected;
+		l->ci_lo = c[li].lo;
+		l->ci_hi = c[li].hi;
+		any |= isfinite(c[li].lo);
+		if (p->kind != CS_SWEEP_CPUS)
+			continue;
+		if (first == UINT32_MAX)
+			first = li;
+		l->eff_drift = cs_efficiency_ci(l->level, &c[li],
+						s->levels[first].level,
+						&c[first], &l->efficiency,
+						&l->eff_lo, &l->eff_hi);
+	}
+	if (any && p->kind == CS_SWEEP_CPUS) {
+		struct cs_knee_ci k;
+		struct cs_knee *kn = &s->knee;
+
+		cs_knee_noise(p->levels, c, p99, p->nlevels, p->runs, &k);
+		memset(kn, 0, sizeof(*kn));
+		kn->noise_aware = true;
+		kn->found = k.found;
+		kn->reason = k.plateau && k.tail ? CS_KNEE_BOTH :
+			     k.plateau ? CS_KNEE_PLATEAU :
+			     k.tail ? CS_KNEE_TAIL : CS_KNEE_NONE;
+		kn->level = p->levels[k.li];
+		kn->next_level = k.found ? p->levels[k.next] : 0;
+		kn->gain = k.gain;
+		kn->gain_hi = k.gain_hi;
+		kn->p99_ratio = k.found && s->levels[k.li].p99_ns ?
+			(double)s->levels[k.next].p99_ns / s->levels[k.li].p99_ns :
+			NAN;
+		recommend(kn);
+	}
+out:
+	free(c);
+	free(sub);
+	free(t);
+	free(p99);
+	free(rt);
+	free(rv);
+	return any;
+}
+
 void cs_sweep_summarise(struct cs_sweep *s)
 {
 	uint32_t level[CS_SWEEP_LEVELS_MAX];
@@ -262,6 +405,9 @@ void cs_sweep_summarise(struct cs_sweep *s)
 		cs_knee_find(level, ups, p99, n, &s->knee);
 	else
 		cs_knee_find(level, ups, p99, 0, &s->knee);
+	s->knee.gain_hi = NAN;
+	/* With intervals, the knee and efficiency are the noise-aware ones. */
+	summarise_noise(s);
 }
 
 static void recommend(struct cs_knee *k)

@@ -299,9 +299,79 @@ static int read_level(struct cs_json_in *r, const json_t *o,
 	return 0;
 }
 
+/* [lo, hi] with 0 <= lo <= hi, or null (NaN, NaN). */
+static int read_pair(struct cs_json_in *r, const json_t *o, const char *key,
+		     double *lo, double *hi)
+{
+	json_t *a;
+	int ret = cs_json_get(r, o, key, JSON_ARRAY, true, &a);
+
+	*lo = *hi = NAN;
+	if (ret || !a)
+		return ret;
+	if (json_array_size(a) != 2 || !json_is_number(json_array_get(a, 0)) ||
+	    !json_is_number(json_array_get(a, 1)))
+		return cs_json_fail(r, key, "expected [low, high] or null");
+	*lo = json_number_value(json_array_get(a, 0));
+	*hi = json_number_value(json_array_get(a, 1));
+	if (!(0 <= *lo && *lo <= *hi && isfinite(*hi)))
+		return cs_json_fail(r, key, "[%g, %g] is not an interval",
+				    *lo, *hi);
+	return 0;
+}
+
+/* Format 2: the level's drift-corrected value and intervals. */
+static int read_level_ci(struct cs_json_in *r, const json_t *o,
+			 struct cs_sweep_level *l)
+{
+	json_t *b;
+	int ret;
+
+	ret = cs_json_get_num(r, o, "unitsPerSecCorrected", 0, HUGE_VAL, true,
+			      &l->corrected);
+	if (!ret)
+		ret = read_pair(r, o, "ci95", &l->ci_lo, &l->ci_hi);
+	if (!ret)
+		ret = read_pair(r, o, "efficiencyCi95", &l->eff_lo,
+				&l->eff_hi);
+	if (!ret)
+		ret = cs_json_get(r, o, "efficiencyIsDrift", JSON_TRUE, false,
+				  &b);
+	if (!ret)
+		l->eff_drift = json_is_true(b);
+	return ret;
+}
+
+/* Format 2: the sweep's noise (its quality follows from the numbers). */
+static int read_noise(struct cs_json_in *r, const json_t *cs,
+		      struct cs_sweep *s)
+{
+	json_t *o;
+	uint64_t n;
+	size_t len;
+	int ret = cs_json_get(r, cs, "noise", JSON_OBJECT, false, &o);
+
+	if (ret)
+		return ret;
+	len = cs_json_enter(r, "noise", -1);
+	ret = cs_json_get_int(r, o, "references", 0, UINT32_MAX, false, &n);
+	if (!ret)
+		ret = cs_json_get_num(r, o, "cvPct", 0, HUGE_VAL, true,
+				      &s->noise.cv);
+	if (!ret)
+		ret = cs_json_get_num(r, o, "drift", 1, HUGE_VAL, true,
+				      &s->noise.drift);
+	cs_json_leave(r, len);
+	s->noise.n = (uint32_t)n;
+	s->noise.cv /= 100;
+	s->noise.noisy = s->noise.cv > CS_NOISY_CV ||
+			 s->noise.drift > CS_NOISY_DRIFT;
+	return ret;
+}
+
 /* "cpustress.levels": one summary per planned level, in plan order. */
 static int read_levels(struct cs_json_in *r, const json_t *cs,
-		       struct cs_sweep *s)
+		       struct cs_sweep *s, uint64_t format)
 {
 	json_t *arr, *o;
 	size_t i, len;
@@ -316,6 +386,12 @@ static int read_levels(struct cs_json_in *r, const json_t *cs,
 	json_array_foreach(arr, i, o) {
 		len = cs_json_enter(r, "levels", (long)i);
 		ret = read_level(r, o, &s->plan, (uint32_t)i, &s->levels[i]);
+		s->levels[i].corrected = s->levels[i].runs_ok ?
+					 s->levels[i].ups.median : NAN;
+		s->levels[i].ci_lo = s->levels[i].ci_hi = NAN;
+		s->levels[i].eff_lo = s->levels[i].eff_hi = NAN;
+		if (!ret && format >= 2)
+			ret = read_level_ci(r, o, &s->levels[i]);
 		cs_json_leave(r, len);
 		if (ret)
 			return ret;
@@ -541,9 +617,10 @@ static int check_max_units(struct cs_json_in *r, const struct cs_sweep *s,
 }
 
 /* Is there a "cpustress" object, of a format this reader knows? */
-static int check_format(struct cs_json_in *r, const json_t *root, json_t **cs)
+static int check_format(struct cs_json_in *r, const json_t *root, json_t **cs,
+			uint64_t *format_out)
 {
-	uint64_t format;
+	uint64_t format = 0;
 	size_t len;
 	int ret;
 
@@ -560,9 +637,10 @@ static int check_format(struct cs_json_in *r, const json_t *root, json_t **cs)
 	ret = cs_json_get_int(r, *cs, "format", 1, UINT32_MAX, false, &format);
 	cs_json_leave(r, len);
 	if (!ret && format > CS_SWEEP_FORMAT)
-		ret = cs_json_fail_file(r, "written by a newer cpustress (format %llu); this one reads format %d",
+		ret = cs_json_fail_file(r, "written by a newer cpustress (format %llu); this one reads formats 1 to %d",
 					(unsigned long long)format,
 					CS_SWEEP_FORMAT);
+	*format_out = format;
 	return ret;
 }
 
@@ -571,8 +649,9 @@ static int sweep_from_json(struct cs_json_in *r, const json_t *root,
 {
 	struct pcd_sums sums;
 	json_t *cs = NULL;
+	uint64_t format = 0;
 	size_t len;
-	int ret = check_format(r, root, &cs);
+	int ret = check_format(r, root, &cs, &format);
 
 	if (!ret)
 		ret = read_pcd(r, root, s, &sums);
@@ -586,8 +665,12 @@ static int sweep_from_json(struct cs_json_in *r, const json_t *root,
 		cs_json_fail_file(r, "out of memory");
 		ret = -ENOMEM;
 	}
+	s->noise.cv = s->noise.drift = NAN;
+	s->knee.gain_hi = NAN;
 	if (!ret)
-		ret = read_levels(r, cs, s);
+		ret = read_levels(r, cs, s, format);
+	if (!ret && format >= 2)
+		ret = read_noise(r, cs, s);
 	if (!ret)
 		ret = read_knee(r, cs, s);
 	if (!ret)

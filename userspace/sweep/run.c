@@ -9,10 +9,13 @@
  * limit is the plan's plus a margin, so even a stuck process cannot leave
  * the CPUs loaded for long.
  *
- * Each (level, run) is a warm-up at the level, then a statistics window
- * (RESET_STATS) of the planned duration, then one snapshot: the window's
- * counters give every metric, so nothing from the warm-up or the previous
- * level counts.
+ * The windows come in the order of the sweep's design (sweep/design.c):
+ * runs in their own level orders, reference windows between them. Each
+ * window is a settle time at its level, then a statistics window
+ * (RESET_STATS) of the planned duration with a snapshot at the end of
+ * every sub-window: the window's counters give every metric, so nothing
+ * from the settle time or the previous level counts, and the sub-window
+ * rates are differences of the snapshots.
  */
 #include <errno.h>
 #include <poll.h>
@@ -28,6 +31,7 @@
 #include "util/cpulist.h"
 #include "engine/engine.h"
 #include "sweep/sweep.h"
+#include "sweep/stats.h"
 
 /* How often the waits check the run, the stop flag and the progress. */
 #define SLICE_MS		250
@@ -43,6 +47,7 @@ struct sweep_ctx {
 	uint64_t run_id;
 	uint32_t done;		/* measurements attempted */
 	uint32_t li, ri;	/* the one under way */
+	bool started;		/* the owned run is going */
 };
 
 static void say(char *buf, size_t len, const char *fmt, ...)
@@ -59,8 +64,7 @@ static void say(char *buf, size_t len, const char *fmt, ...)
 
 uint64_t cs_sweep_estimate_ms(const struct cs_sweep_plan *p)
 {
-	return (uint64_t)p->nlevels * p->runs *
-	       ((uint64_t)p->warmup_ms + p->duration_ms);
+	return cs_design_ms(p->nlevels, p->runs, p->warmup_ms, p->duration_ms);
 }
 
 /* The first "model name" of /proc/cpuinfo, or "". */
@@ -310,15 +314,23 @@ static int hold(struct sweep_ctx *c, struct cs_sweep_meas *m, uint32_t ms)
 	return 0;
 }
 
-/* Warm up, open a window, hold the level, and measure. */
+/*
+ * Settle, open a window, snapshot at the end of every sub-window, and
+ * measure: the whole window in @m, each sub-window's rate beside it.
+ */
 static int measure(struct sweep_ctx *c, struct cs_sweep_meas *m,
 		   const uint64_t *mask)
 {
 	const struct cs_sweep_plan *p = &c->s->plan;
 	struct cs_snapshot snap = { 0 };
-	uint64_t t0 = cs_now_ms(), window;
+	struct cs_sweep_meas part;
+	uint64_t t0 = cs_now_ms(), window, topen, elems;
+	double prev_units = 0, prev_s = 0;
+	uint32_t k, held = 0;
+	bool bad = false;
 	int ret;
 
+	elems = (uint64_t)c->s->wu_kib * 1024 / 8;
 	ret = hold(c, m, p->warmup_ms);
 	if (ret < 0)
 		return ret;
@@ -326,27 +338,52 @@ static int measure(struct sweep_ctx *c, struct cs_sweep_meas *m,
 	window = c->st.window_id + 1;
 	if (c->e->ops->reset_stats(c->e) < 0)
 		goto engine_error;
-	ret = hold(c, m, p->duration_ms);
-	if (ret < 0)
-		return ret;
-	if (c->e->ops->snapshot(c->e, &snap) < 0)
-		goto engine_error;
+	topen = cs_now_ms();
+	for (k = 0; k < CS_SWEEP_SUBWIN; k++) {
+		uint32_t upto = (uint32_t)((uint64_t)p->duration_ms * (k + 1) /
+					   CS_SWEEP_SUBWIN);
+
+		ret = hold(c, m, upto - held);
+		if (ret < 0)
+			return ret;
+		held = upto;
+		cs_snapshot_free(&snap);
+		memset(&snap, 0, sizeof(snap));
+		if (c->e->ops->snapshot(c->e, &snap) < 0)
+			goto engine_error;
+		if (snap.window_id != window) {
+			bad = true;
+			break;
+		}
+		if (k + 1 < CS_SWEEP_SUBWIN &&
+		    cs_sweep_measure(&part, &snap, mask, elems) == 0) {
+			if (part.duration_s > prev_s)
+				m->sub_ups[k] = (part.units - prev_units) /
+						(part.duration_s - prev_s);
+			prev_units = part.units;
+			prev_s = part.duration_s;
+		}
+	}
 	m->ts = time(NULL);
+	m->t_s = ((topen + cs_now_ms()) / 2.0 - c->t0_ms) / 1000.0;
 	if (cs_now_ms() - t0 > p->level_timeout_ms) {
 		say(m->error, sizeof(m->error),
 		    "took %llu ms, more than the level timeout of %u ms",
 		    (unsigned long long)(cs_now_ms() - t0), p->level_timeout_ms);
 		m->status = CS_MEAS_TIMEOUT;
-	} else if (snap.window_id != window) {
+	} else if (bad) {
 		say(m->error, sizeof(m->error),
 		    "the statistics were reset from outside the sweep during the measurement");
 		m->status = CS_MEAS_ERROR;
-	} else if (cs_sweep_measure(m, &snap, mask,
-				    (uint64_t)c->s->wu_kib * 1024 / 8) < 0) {
+	} else if (cs_sweep_measure(m, &snap, mask, elems) < 0) {
 		say(m->error, sizeof(m->error),
 		    "the measurement window holds no loaded CPU");
 		m->status = CS_MEAS_ERROR;
 	} else {
+		if (m->duration_s > prev_s)
+			m->sub_ups[CS_SWEEP_SUBWIN - 1] =
+				(m->units - prev_units) /
+				(m->duration_s - prev_s);
 		m->status = CS_MEAS_OK;
 	}
 	cs_snapshot_free(&snap);
@@ -366,16 +403,16 @@ static bool our_run(struct sweep_ctx *c)
 	       c->st.run_id == c->run_id;
 }
 
-static int apply_level(struct sweep_ctx *c, uint32_t li, const char *list)
+static int apply_level(struct sweep_ctx *c, uint32_t busy, const char *list)
 {
 	const struct cs_sweep_plan *p = &c->s->plan;
 	struct cs_settings set;
 	int ret;
 
 	cs_settings_init(&set);
-	set.busy_pct = p->kind == CS_SWEEP_BUSY ? p->levels[li] : 100;
+	set.busy_pct = busy;
 	set.cpus = list;
-	if (li) {
+	if (c->started) {
 		/* A SET on a stopped module would outlive the sweep. */
 		if (c->e->ops->status(c->e, &c->st) < 0)
 			return -EIO;
@@ -392,6 +429,7 @@ static int apply_level(struct sweep_ctx *c, uint32_t li, const char *list)
 	ret = c->e->ops->start(c->e, &set);
 	if (ret < 0)
 		return ret;
+	c->started = true;
 	ret = c->e->ops->status(c->e, &c->st);
 	c->run_id = c->st.run_id;
 	return ret;
@@ -427,53 +465,79 @@ static int walk(struct sweep_ctx *c)
 	uint64_t base[CS_MASK_WORDS(CS_CPUS_MAX)];
 	uint64_t mask[CS_MASK_WORDS(CS_CPUS_MAX)];
 	char list[CS_CPULIST_MAX], why[CS_ERR_MAX];
-	int ret;
+	struct cs_slot *slot;
+	uint32_t nslots, i;
+	int ret = 0;
 
 	if (plan_cpus(p, &c->st, base, NULL, "--cpus", why, sizeof(why)) < 0) {
 		say(s->error, sizeof(s->error), "%s", why);
 		s->status = CS_SWEEP_FAILED;
 		return -EINVAL;
 	}
-	for (c->li = 0; c->li < p->nlevels; c->li++) {
+	slot = calloc(cs_design_nslots(p->nlevels, p->runs) + 1, sizeof(*slot));
+	if (!slot) {
+		say(s->error, sizeof(s->error), "out of memory");
+		s->status = CS_SWEEP_FAILED;
+		return -ENOMEM;
+	}
+	nslots = cs_design_slots(p->nlevels, p->runs, p->seed, slot);
+	for (i = 0; i < nslots; i++) {
+		bool ref = slot[i].kind == CS_SLOT_REF;
+		struct cs_sweep_meas *m;
+		uint32_t busy = 100;
+		uint64_t used = cs_now_ms() - c->t0_ms;
+
+		c->li = ref ? 0 : slot[i].li;
+		c->ri = slot[i].run;
+		m = ref ? &s->refs[slot[i].ref] : cs_sweep_at(s, c->li, c->ri);
+		/* The reference: busy 100 % on the sweep's CPUs, or step 1. */
 		level_cpus(s, base, c->li, mask, list, sizeof(list));
-		if (stopped(c))
-			return end_early(c, CS_SWEEP_INTERRUPTED, NULL, 0, -EINTR);
-		if (apply_level(c, c->li, list) < 0) {
+		if (!ref && p->kind == CS_SWEEP_BUSY)
+			busy = p->levels[c->li];
+		if (stopped(c)) {
+			ret = end_early(c, CS_SWEEP_INTERRUPTED, NULL, 0, -EINTR);
+			goto out;
+		}
+		if (used + p->warmup_ms + p->duration_ms > p->time_limit_ms) {
+			say(s->error, sizeof(s->error),
+			    "time limit of %u s reached after %u of %u measurements",
+			    p->time_limit_ms / 1000, c->done, s->nmeas);
+			s->status = CS_SWEEP_FAILED;
+			ret = -ETIME;
+			goto out;
+		}
+		if (apply_level(c, busy, list) < 0) {
 			say(s->error, sizeof(s->error), "%s",
 			    c->e->err[0] ? c->e->err : "cannot set the level");
 			s->status = CS_SWEEP_FAILED;
-			return -EIO;
+			ret = -EIO;
+			goto out;
 		}
-		for (c->ri = 0; c->ri < p->runs; c->ri++) {
-			struct cs_sweep_meas *m = cs_sweep_at(s, c->li, c->ri);
-			uint64_t used = cs_now_ms() - c->t0_ms;
-
-			if (used + p->warmup_ms + p->duration_ms >
-			    p->time_limit_ms) {
-				say(s->error, sizeof(s->error),
-				    "time limit of %u s reached after %u of %u measurements",
-				    p->time_limit_ms / 1000, c->done, s->nmeas);
-				s->status = CS_SWEEP_FAILED;
-				return -ETIME;
-			}
-			ret = measure(c, m, mask);
-			if (ret == -EINTR)
-				return end_early(c, CS_SWEEP_INTERRUPTED, m,
-						 CS_MEAS_INTERRUPTED, ret);
-			if (ret < 0)
-				return end_early(c, CS_SWEEP_FAILED, m,
-						 CS_MEAS_ERROR, ret);
+		ret = measure(c, m, mask);
+		if (ret == -EINTR) {
+			ret = end_early(c, CS_SWEEP_INTERRUPTED, m,
+					CS_MEAS_INTERRUPTED, ret);
+			goto out;
+		}
+		if (ret < 0) {
+			ret = end_early(c, CS_SWEEP_FAILED, m, CS_MEAS_ERROR,
+					ret);
+			goto out;
+		}
+		if (!ref)
 			c->done++;
-			s->elapsed_s = (cs_now_ms() - c->t0_ms) / 1000.0;
-			cs_sweep_summarise(s);
-			if (c->h->checkpoint && c->h->checkpoint(s, c->h->arg) < 0) {
-				s->status = CS_SWEEP_FAILED;
-				return -EIO;
-			}
+		s->elapsed_s = (cs_now_ms() - c->t0_ms) / 1000.0;
+		cs_sweep_summarise(s);
+		if (c->h->checkpoint && c->h->checkpoint(s, c->h->arg) < 0) {
+			s->status = CS_SWEEP_FAILED;
+			ret = -EIO;
+			goto out;
 		}
 	}
 	s->status = CS_SWEEP_COMPLETE;
-	return 0;
+out:
+	free(slot);
+	return ret;
 }
 
 int cs_sweep_run(struct cs_engine *e, struct cs_sweep *s,

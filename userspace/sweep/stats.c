@@ -194,8 +194,13 @@ int cs_stats_levels(const struct cs_stats_in *in, uint64_t seed,
 		o->raw = o->corrected = o->lo = o->hi = NAN;
 		if (!n)
 			continue;
-		o->raw = exp(median_of(vr, n));
-		o->corrected = exp(median_of(vc, n));
+		/* In units/s: with 2 runs, the mean of the two as usual. */
+		for (r = 0; r < n; r++) {
+			vr[r] = exp(vr[r]);
+			vc[r] = exp(vc[r]);
+		}
+		o->raw = median_of(vr, n);
+		o->corrected = median_of(vc, n);
 		if (n > maxn)
 			maxn = n;
 	}

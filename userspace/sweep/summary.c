@@ -3,19 +3,21 @@
  * The human summary of a sweep: one row per level, then the knee. Numbers
  * are rounded as the files round them, so the table and the files agree.
  */
+#include <math.h>
 #include <string.h>
 
 #include "sweep/sweep.h"
 
 enum sum_col {
-	SUM_LEVEL, SUM_RUNS, SUM_UPS, SUM_SPREAD, SUM_PER_CPU, SUM_BUSY,
-	SUM_STEAL, SUM_WAIT, SUM_P50, SUM_P99, SUM_EFF, SUM_COUNT
+	SUM_LEVEL, SUM_RUNS, SUM_UPS, SUM_CORR, SUM_CI, SUM_SPREAD,
+	SUM_PER_CPU, SUM_BUSY, SUM_STEAL, SUM_WAIT, SUM_P50, SUM_P99, SUM_EFF,
+	SUM_EFF_CI, SUM_COUNT
 };
 
 /* SUM_LEVEL's header depends on the kind; SUM_EFF is for CPU sweeps. */
 static const char *const sum_headers[SUM_COUNT] = {
-	"", "runs", "units/s", "min..max", "per CPU", "achieved%", "steal%",
-	"wait%", "p50 us", "p99 us", "eff",
+	"", "runs", "units/s", "corrected", "95% CI", "min..max", "per CPU",
+	"achieved%", "steal%", "wait%", "p50 us", "p99 us", "eff", "eff 95% CI",
 };
 
 #define SUM_CELL	48
@@ -38,6 +40,12 @@ static void sum_cells(const struct cs_sweep_level *l, char cell[][SUM_CELL])
 	if (!l->runs_ok)
 		return;
 	sum_num(cell[SUM_UPS], l->ups.median, CS_DEC_RATE);
+	if (isfinite(l->corrected))
+		sum_num(cell[SUM_CORR], l->corrected, CS_DEC_RATE);
+	if (isfinite(l->ci_lo) && isfinite(l->ci_hi))
+		snprintf(cell[SUM_CI], SUM_CELL, "%.*f..%.*f",
+			 CS_DEC_RATE, cs_round_to(l->ci_lo, CS_DEC_RATE),
+			 CS_DEC_RATE, cs_round_to(l->ci_hi, CS_DEC_RATE));
 	snprintf(cell[SUM_SPREAD], SUM_CELL, "%.*f..%.*f",
 		 CS_DEC_RATE, cs_round_to(l->ups.min, CS_DEC_RATE),
 		 CS_DEC_RATE, cs_round_to(l->ups.max, CS_DEC_RATE));
@@ -49,6 +57,10 @@ static void sum_cells(const struct cs_sweep_level *l, char cell[][SUM_CELL])
 	sum_num(cell[SUM_P99], cs_ns_to_us(l->p99_ns), CS_DEC_US);
 	if (l->efficiency >= 0)
 		sum_num(cell[SUM_EFF], l->efficiency, CS_DEC_RATIO);
+	if (l->efficiency >= 0 && isfinite(l->eff_lo) && isfinite(l->eff_hi))
+		snprintf(cell[SUM_EFF_CI], SUM_CELL, "%.*f..%.*f",
+			 CS_DEC_RATIO, cs_round_to(l->eff_lo, CS_DEC_RATIO),
+			 CS_DEC_RATIO, cs_round_to(l->eff_hi, CS_DEC_RATIO));
 }
 
 static void sum_print_row(FILE *f, const char *const *cell,
@@ -98,6 +110,11 @@ static void print_knee(FILE *f, const struct cs_sweep *s)
 	}
 	level_text(at, sizeof(at), kind, k->level);
 	range_text(run, sizeof(run), kind, k->recommend_min, k->recommend_max);
+	if (!k->found && k->noise_aware) {
+		fprintf(f, "knee: no knee beyond the noise up to %s (noise %.1f %%); run at %s or more (50-75 %% of the highest level measured)\n",
+			at, 100 * s->noise.cv, run);
+		return;
+	}
 	if (!k->found) {
 		fprintf(f, "knee: none up to %s; run at %s or more (50-75 %% of the highest level measured)\n",
 			at, run);
@@ -108,11 +125,41 @@ static void print_knee(FILE *f, const struct cs_sweep *s)
 	if (k->reason != CS_KNEE_TAIL)
 		fprintf(f, "plateau: %s added %.0f %% of the linear gain",
 			next, k->gain * 100);
+	if (k->reason != CS_KNEE_TAIL && isfinite(k->gain_hi))
+		fprintf(f, ", at most %.0f %% with 95 %% confidence",
+			k->gain_hi * 100);
 	if (k->reason == CS_KNEE_BOTH)
 		fputs("; ", f);
 	if (k->reason != CS_KNEE_PLATEAU)
-		fprintf(f, "tail: p99 rose %.1fx at %s", k->p99_ratio, next);
+		fprintf(f, "tail: p99 rose %.1fx at %s%s", k->p99_ratio, next,
+			k->noise_aware ? ", more than 1.5x in every run" : "");
 	fprintf(f, "); run at %s (50-75 %% of the knee)\n", run);
+}
+
+/* The sweep's noise, and what drift the efficiency shows. */
+static void print_noise(FILE *f, const struct cs_sweep *s)
+{
+	const struct cs_noise *n = &s->noise;
+	uint32_t i;
+
+	if (n->n >= 2)
+		fprintf(f, "noise: reference CV %.1f %%, drift %.2fx over %u reference windows%s\n",
+			100 * n->cv, n->drift, n->n,
+			n->noisy ? " - noisy" : "");
+	if (n->noisy) {
+		fprintf(f, "warning: noisy sweep (CV above %.0f %% or drift above %.2fx): %s\n",
+			100 * CS_NOISY_CV, CS_NOISY_DRIFT, cs_noise_advice);
+		if (f != stderr)
+			fprintf(stderr, "warning: noisy sweep (reference CV %.1f %%, drift %.2fx): %s\n",
+				100 * n->cv, n->drift, cs_noise_advice);
+	}
+	for (i = 0; i < s->plan.nlevels; i++) {
+		const struct cs_sweep_level *l = &s->levels[i];
+
+		if (l->runs_ok && l->eff_drift)
+			fprintf(f, "efficiency %.3f at %u CPUs (95 %% CI %.3f..%.3f) is drift of the host's speed, not super-linear scaling\n",
+				l->efficiency, l->level, l->eff_lo, l->eff_hi);
+	}
 }
 
 void cs_sweep_print_summary(FILE *f, const struct cs_sweep *s)
@@ -146,5 +193,6 @@ void cs_sweep_print_summary(FILE *f, const struct cs_sweep *s)
 	if (s->status != CS_SWEEP_COMPLETE)
 		fprintf(f, "status: %s: %s\n", cs_sweep_status_name(s->status),
 			cs_sweep_error(s));
+	print_noise(f, s);
 	print_knee(f, s);
 }

@@ -29,8 +29,14 @@
 #include <cpustress/hist.h>
 #include <cpustress/limits.h>
 
-/* Version of the "cpustress" extension object of a result file. */
-#define CS_SWEEP_FORMAT		1
+#include "sweep/stats.h"
+
+/*
+ * Version of the "cpustress" extension object of a result file: 2 adds
+ * the design (seed, orders, references), intervals and noise; files of
+ * format 1 are still read.
+ */
+#define CS_SWEEP_FORMAT		2
 
 /* Caps that bound a plan (and what a result file may hold). */
 #define CS_SWEEP_LEVELS_MAX	128
@@ -40,9 +46,12 @@
 #define CS_SWEEP_LIMIT_MAX	86400	/* s, whole sweep */
 #define CS_SWEEP_TEXT_MAX	256	/* host name, CPU model, messages */
 
-/* Defaults of cpustress sweep; the period is POST /v1/loadtest's too. */
-#define CS_SWEEP_DURATION_DEF	5	/* s */
-#define CS_SWEEP_WARMUP_DEF	2	/* s */
+/*
+ * Defaults of cpustress sweep; the period is POST /v1/loadtest's too.
+ * Runs, settle and window time are the design's (sweep/stats.h).
+ */
+#define CS_SWEEP_DURATION_DEF	CS_SWEEP_WINDOW_MS_DEF	/* ms */
+#define CS_SWEEP_WARMUP_DEF	CS_SWEEP_SETTLE_MS_DEF	/* ms */
 #define CS_SWEEP_PERIOD_DEF	CS_PERIOD_MS_DEFAULT	/* ms */
 
 enum cs_sweep_kind {
@@ -73,8 +82,10 @@ enum cs_meas_status {
  * @nlevels: entries used in @levels
  * @levels: busy % (1..100) or CPU counts (1..online), strictly ascending
  * @runs: repetitions of every level
- * @duration_ms: measured time of each (level, run)
- * @warmup_ms: time at the level before its measurement window opens
+ * @duration_ms: measured time of each window (level, run, or reference),
+ *	cut into CS_SWEEP_SUBWIN sub-windows
+ * @warmup_ms: time at the level before its window opens (the settle)
+ * @seed: orders the shuffled runs and seeds the bootstrap
  * @period_ms: duty-cycle period
  * @level_timeout_ms: longest one (level, run) may take, warm-up included
  * @time_limit_ms: longest the whole sweep may take
@@ -91,6 +102,7 @@ struct cs_sweep_plan {
 	uint32_t period_ms;
 	uint32_t level_timeout_ms;
 	uint32_t time_limit_ms;
+	uint64_t seed;
 	char cpus[512];
 };
 
@@ -117,6 +129,8 @@ struct cs_sweep_plan {
  * @p90_ns: see @p50_ns
  * @p99_ns: see @p50_ns
  * @max_ns: see @p50_ns
+ * @t_s: the window's middle, s after the sweep's start (0: unknown)
+ * @sub_ups: units/s of each sub-window (0: not measured)
  * @hist: the loaded CPUs' unit-duration histograms, summed (not in files)
  */
 struct cs_sweep_meas {
@@ -139,6 +153,8 @@ struct cs_sweep_meas {
 	uint64_t p90_ns;
 	uint64_t p99_ns;
 	uint64_t max_ns;
+	double t_s;
+	double sub_ups[CS_SWEEP_SUBWIN];
 	__u64 hist[CS_HIST_BUCKETS];
 };
 
@@ -169,6 +185,14 @@ struct cs_spread {
  * @max_ns: see @p50_ns
  * @efficiency: CPU-count sweeps: units/s ÷ (level × units/s per CPU of
  *	the first level); negative when not applicable
+ * @corrected: drift-corrected median units/s (sweep/stats.h)
+ * @ci_lo: 95 % interval of @corrected (NaN: unknown)
+ * @ci_hi: see @ci_lo
+ * @eff_lo: 95 % interval of the efficiency, from the corrected values
+ *	(NaN: unknown)
+ * @eff_hi: see @eff_lo
+ * @eff_drift: the efficiency is above CS_DRIFT_EFFICIENCY beyond the
+ *	noise: drift, not super-linear scaling
  */
 struct cs_sweep_level {
 	uint32_t level;
@@ -187,6 +211,12 @@ struct cs_sweep_level {
 	uint64_t p99_ns;
 	uint64_t max_ns;
 	double efficiency;
+	double corrected;
+	double ci_lo;
+	double ci_hi;
+	double eff_lo;
+	double eff_hi;
+	bool eff_drift;
 };
 
 /* Why a level is the knee. */
@@ -212,6 +242,9 @@ enum cs_knee_reason {
  * @p99_ratio: that pair's p99 ratio, higher ÷ lower (NaN if none)
  * @recommend_min: 50 % of @level (at least the lowest level unit: 1)
  * @recommend_max: 75 % of @level (at least @recommend_min)
+ * @noise_aware: decided on the intervals (cs_knee_noise()); otherwise by
+ *	the plain rule (format 1, or no interval)
+ * @gain_hi: the gain's one-sided 95 % upper bound (NaN if none)
  */
 struct cs_knee {
 	bool found;
@@ -222,6 +255,8 @@ struct cs_knee {
 	double p99_ratio;
 	uint32_t recommend_min;
 	uint32_t recommend_max;
+	bool noise_aware;
+	double gain_hi;
 };
 
 /**
@@ -241,6 +276,9 @@ struct cs_knee {
  * @plan: what was asked for
  * @nmeas: entries in @meas: plan.nlevels × plan.runs, level-major
  * @meas: every (level, run), PENDING if never attempted
+ * @nrefs: entries in @refs: cs_design_nrefs() (0 for format 1 files)
+ * @refs: the reference windows in time order, PENDING if not measured
+ * @noise: the references' CV and drift (filled by cs_sweep_summarise())
  * @levels: plan.nlevels summaries (filled by cs_sweep_summarise())
  * @knee: filled by cs_sweep_summarise()
  */
@@ -260,27 +298,31 @@ struct cs_sweep {
 	struct cs_sweep_plan plan;
 	uint32_t nmeas;
 	struct cs_sweep_meas *meas;
+	uint32_t nrefs;
+	struct cs_sweep_meas *refs;
 	struct cs_sweep_level *levels;
 	struct cs_knee knee;
+	struct cs_noise noise;
 };
 
 /* --- sweep/analysis.c ------------------------------------------------ */
 
 /**
  * cs_sweep_plan_busy() - the default busy sweep: 10, 20, ..., 100 % on all
- * CPUs, one run per level
+ * CPUs, CS_SWEEP_RUNS_DEF runs, seed 1
  * @p: the plan to fill (zeroed first)
- * @duration_s: measured seconds per level
- * @warmup_s: warm-up seconds per level
+ * @duration_ms: measured time per window
+ * @warmup_ms: settle time per window
  * @period_ms: duty-cycle period
  */
-void cs_sweep_plan_busy(struct cs_sweep_plan *p, uint32_t duration_s,
-			uint32_t warmup_s, uint32_t period_ms);
+void cs_sweep_plan_busy(struct cs_sweep_plan *p, uint32_t duration_ms,
+			uint32_t warmup_ms, uint32_t period_ms);
 
 /**
  * cs_sweep_alloc() - allocate @s->meas and @s->levels for @s->plan
  *
- * Every measurement starts PENDING with its level, run and targets set.
+ * Every measurement (and reference window) starts PENDING with its
+ * level, run and targets set.
  * Return: 0, or -ENOMEM.
  */
 int cs_sweep_alloc(struct cs_sweep *s);

@@ -28,7 +28,9 @@ const char cs_sweep_csv_header[] =
 	"ts,host,engine,kind,level,busy_target_pct,cpus,run_idx,duration_sec,"
 	"units,units_per_sec,units_per_sec_per_cpu,busy_achieved_pct,"
 	"steal_pct,wait_pct,irqs_per_sec,p50_us,p90_us,p99_us,max_us,wu_kib,"
-	"wu_spins,status,error";
+	"wu_spins,status,error,t_sec,sub1_units_per_sec,sub2_units_per_sec,"
+	"level_median_units_per_sec,level_corrected_units_per_sec,"
+	"level_ci95_lo,level_ci95_hi";
 
 enum row_type { ROW_INT, ROW_REAL, ROW_TEXT };
 
@@ -50,8 +52,12 @@ enum row_col_id {
 	COL_TS, COL_HOST, COL_ENGINE, COL_KIND, COL_LEVEL, COL_BUSY_TARGET,
 	COL_CPUS, COL_RUN, COL_DURATION, COL_UNITS, COL_UPS, COL_UPS_CPU,
 	COL_BUSY, COL_STEAL, COL_WAIT, COL_IRQS, COL_P50, COL_P90, COL_P99,
-	COL_MAX, COL_WU_KIB, COL_WU_SPINS, COL_STATUS, COL_ERROR, COL_COUNT
+	COL_MAX, COL_WU_KIB, COL_WU_SPINS, COL_STATUS, COL_ERROR, COL_T,
+	COL_SUB1, COL_SUB2, COL_LV_MEDIAN, COL_LV_CORR, COL_LV_LO, COL_LV_HI,
+	COL_COUNT
 };
+
+_Static_assert(CS_SWEEP_SUBWIN == 2, "one sub-window column each");
 
 #define ID(name, type)		{ name, type, 0, false }
 #define METRIC(name, decimals)	{ name, ROW_REAL, decimals, true }
@@ -82,6 +88,13 @@ static const struct row_col row_cols[] = {
 	[COL_WU_SPINS] = ID("wu_spins", ROW_INT),
 	[COL_STATUS] = ID("status", ROW_TEXT),
 	[COL_ERROR] = ID("error", ROW_TEXT),
+	[COL_T] = METRIC("t_sec", CS_DEC_SEC),
+	[COL_SUB1] = METRIC("sub1_units_per_sec", CS_DEC_RATE),
+	[COL_SUB2] = METRIC("sub2_units_per_sec", CS_DEC_RATE),
+	[COL_LV_MEDIAN] = METRIC("level_median_units_per_sec", CS_DEC_RATE),
+	[COL_LV_CORR] = METRIC("level_corrected_units_per_sec", CS_DEC_RATE),
+	[COL_LV_LO] = METRIC("level_ci95_lo", CS_DEC_RATE),
+	[COL_LV_HI] = METRIC("level_ci95_hi", CS_DEC_RATE),
 };
 
 _Static_assert(ARRAY_SIZE(row_cols) == COL_COUNT, "a column without a name");
@@ -139,6 +152,21 @@ static void row_values(const struct cs_sweep *s,
 	v[COL_WU_SPINS].i = s->wu_spins;
 	v[COL_STATUS].s = cs_meas_status_name(m->status);
 	v[COL_ERROR].s = m->error;
+	v[COL_T].d = m->t_s > 0 ? m->t_s : NAN;
+	v[COL_SUB1].d = m->sub_ups[0] > 0 ? m->sub_ups[0] : NAN;
+	v[COL_SUB2].d = m->sub_ups[1] > 0 ? m->sub_ups[1] : NAN;
+	v[COL_LV_MEDIAN].d = v[COL_LV_CORR].d = NAN;
+	v[COL_LV_LO].d = v[COL_LV_HI].d = NAN;
+	for (id = 0; s->levels && id < (int)s->plan.nlevels; id++) {
+		const struct cs_sweep_level *l = &s->levels[id];
+
+		if (l->level != m->level || !l->runs_ok)
+			continue;
+		v[COL_LV_MEDIAN].d = l->ups.median;
+		v[COL_LV_CORR].d = l->corrected;
+		v[COL_LV_LO].d = l->ci_lo;
+		v[COL_LV_HI].d = l->ci_hi;
+	}
 	for (id = 0; id < COL_COUNT; id++) {
 		const struct row_col *c = &row_cols[id];
 
@@ -214,6 +242,19 @@ static json_t *json_row(const struct cs_sweep *s,
 	return o;
 }
 
+/* [lo, hi], or null when either is unknown. */
+static json_t *pair(bool valid, double lo, double hi, int decimals)
+{
+	json_t *a;
+
+	if (!valid || !isfinite(lo) || !isfinite(hi))
+		return json_null();
+	a = json_array();
+	json_array_append_new(a, json_real(cs_round_to(lo, decimals)));
+	json_array_append_new(a, json_real(cs_round_to(hi, decimals)));
+	return a;
+}
+
 static json_t *json_level(const struct cs_sweep *s,
 			  const struct cs_sweep_level *l)
 {
@@ -242,6 +283,12 @@ static json_t *json_level(const struct cs_sweep *s,
 	set_new(o, "p99Us", json_num(ok, cs_ns_to_us(l->p99_ns), CS_DEC_US));
 	set_new(o, "maxUs", json_num(ok, cs_ns_to_us(l->max_ns), CS_DEC_US));
 	set_new(o, "efficiency", json_num(eff, l->efficiency, CS_DEC_RATIO));
+	set_new(o, "unitsPerSecCorrected",
+		json_num(ok, l->corrected, CS_DEC_RATE));
+	set_new(o, "ci95", pair(ok, l->ci_lo, l->ci_hi, CS_DEC_RATE));
+	set_new(o, "efficiencyCi95",
+		pair(eff, l->eff_lo, l->eff_hi, CS_DEC_RATIO));
+	set_new(o, "efficiencyIsDrift", json_boolean(eff && l->eff_drift));
 	return o;
 }
 
@@ -258,6 +305,67 @@ static json_t *json_knee(const struct cs_knee *k)
 	set_new(o, "p99Ratio", json_num(true, k->p99_ratio, CS_DEC_RATIO));
 	set_int(o, "recommendMin", k->recommend_min);
 	set_int(o, "recommendMax", k->recommend_max);
+	set_new(o, "noiseAware", json_boolean(k->noise_aware));
+	set_new(o, "gainUpper", json_num(true, k->gain_hi, CS_DEC_RATIO));
+	return o;
+}
+
+/* The design: seed, each run's level order, the reference windows. */
+static json_t *json_design(const struct cs_sweep *s)
+{
+	const struct cs_sweep_plan *p = &s->plan;
+	json_t *o = json_object(), *orders = json_array();
+	json_t *refs = json_array();
+	uint32_t order[CS_SWEEP_LEVELS_MAX], r, i, k;
+
+	for (r = 0; r < p->runs; r++) {
+		json_t *a = json_array();
+
+		cs_design_order(p->nlevels, r, p->seed, order);
+		for (i = 0; i < p->nlevels; i++)
+			json_array_append_new(a,
+				json_integer(p->levels[order[i]]));
+		json_array_append_new(orders, a);
+	}
+	for (i = 0; i < s->nrefs; i++) {
+		const struct cs_sweep_meas *m = &s->refs[i];
+		bool ok = m->status == CS_MEAS_OK;
+		json_t *x, *sub;
+
+		if (m->status == CS_MEAS_PENDING)
+			continue;
+		x = json_object();
+		sub = json_array();
+		for (k = 0; k < CS_SWEEP_SUBWIN; k++)
+			json_array_append_new(sub, json_num(ok && m->sub_ups[k] > 0,
+							    m->sub_ups[k],
+							    CS_DEC_RATE));
+		set_int(x, "afterRun", m->run);
+		set_new(x, "tSec", json_num(ok, m->t_s, CS_DEC_SEC));
+		set_new(x, "unitsPerSec",
+			json_num(ok, m->units_per_sec, CS_DEC_RATE));
+		set_new(x, "subUnitsPerSec", sub);
+		set_new(x, "status", json_string(cs_meas_status_name(m->status)));
+		json_array_append_new(refs, x);
+	}
+	set_new(o, "seed", json_integer((json_int_t)p->seed));
+	set_new(o, "orders", orders);
+	set_int(o, "referenceEvery", CS_SWEEP_REF_EVERY);
+	set_int(o, "subWindows", CS_SWEEP_SUBWIN);
+	set_new(o, "references", refs);
+	return o;
+}
+
+static json_t *json_noise(const struct cs_noise *n)
+{
+	json_t *o = json_object();
+
+	set_int(o, "references", n->n);
+	set_new(o, "cvPct", json_num(true, 100 * n->cv, CS_DEC_PCT));
+	set_new(o, "drift", json_num(true, n->drift, CS_DEC_RATIO));
+	set_new(o, "quality", json_string(n->noisy ? "noisy" : "ok"));
+	set_new(o, "advice", n->noisy ? json_string(cs_noise_advice) :
+					json_null());
 	return o;
 }
 
@@ -324,6 +432,9 @@ static json_t *json_extension(const struct cs_sweep *s)
 	set_new(o, "levels", levels);
 	set_new(o, "knee", json_knee(&s->knee));
 	set_new(o, "runs", runs);
+	set_new(o, "design", json_design(s));
+	set_new(o, "noise", json_noise(&s->noise));
+	set_new(o, "quality", json_string(s->noise.noisy ? "noisy" : "ok"));
 	return o;
 }
 
