@@ -58,7 +58,7 @@ sweep --busy 50 --runs 2 --format csv -o "$tmp/r.csv" >/dev/null 2>&1
 check "CSV: header and 2 rows, all of the header's width" \
 	test "$(wc -l <"$tmp/r.csv")" = 3 -a \
 	"$(awk -F, '{ print NF }' "$tmp/r.csv" | sort -u)" = "$(head -1 "$tmp/r.csv" | awk -F, '{ print NF }')"
-sweep --busy 50 --format jsonl >"$tmp/r.jsonl" 2>/dev/null
+sweep --busy 50 --runs 1 --format jsonl >"$tmp/r.jsonl" 2>/dev/null
 check "JSONL to stdout: one object with the CSV's columns as keys" \
 	test "$(wc -l <"$tmp/r.jsonl")" = 1 -a \
 	"$(jq -r 'keys_unsorted|join(",")' "$tmp/r.jsonl")" = "$(head -1 "$tmp/r.csv")"
