@@ -9,6 +9,9 @@ n=$(ncpus_online)
 # jnums KEY FILE: every number under KEY in a pretty-printed JSON file, in
 # file order, one per line ("null" for a null).
 jnums() { sed -n "s/^ *\"$1\": \([-0-9.e+]*\|null\),\{0,1\}$/\1/p" "$2"; }
+# jtop KEY FILE: the number under a top-level KEY only (the pcd fields;
+# the reference windows of the extension have a unitsPerSec of their own).
+jtop() { sed -n "s/^  \"$1\": \([-0-9.e+]*\|null\),\{0,1\}$/\1/p" "$2"; }
 # nok FILE: measurements with status ok in a result file (0 if none yet).
 nok() { cat "$1" 2>/dev/null | grep -c '"status": "ok"'; }
 # jstr KEY FILE: the first string under KEY.
@@ -64,7 +67,7 @@ max=$(jnums maxUnits /tmp/busy.json)
 check "sweep: maxUnits ($max) is the largest level's workUnits" \
 	[ "$(sort -n /tmp/units | tail -1)" = "$max" ]
 check "sweep: unitsPerSec is maxUnits / numCores" \
-	fcmp "$(jnums unitsPerSec /tmp/busy.json) - $max / $n <= 0.5 && $max / $n - $(jnums unitsPerSec /tmp/busy.json) <= 0.5"
+	fcmp "$(jtop unitsPerSec /tmp/busy.json) - $max / $n <= 0.5 && $max / $n - $(jtop unitsPerSec /tmp/busy.json) <= 0.5"
 echo "# sweep: achieved busy by level: $(tr '\n' ' ' < /tmp/achieved)"
 check "sweep: achieved busy within 5 points of every level" \
 	sh -c "paste /tmp/levels /tmp/achieved | awk '{ d = \$2 - \$1; if (d < -5 || d > 5) bad = 1 } END { exit bad || NR != 10 }'"
