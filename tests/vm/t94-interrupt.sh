@@ -22,7 +22,9 @@ status_num() { $CLI status --json | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" | he
 settings() { echo "$(cat $CS/busy_pct) $(cat $CS/period_ms) $(cat $CS/cpus)"; }
 
 # In a result file: measurements OK, rows, and pcd results (levels done).
-nok() { cat "$1" 2>/dev/null | grep -c '"status": "ok"'; }
+# (measurement rows only: 8 spaces in; the reference windows' own status
+# is deeper)
+nok() { cat "$1" 2>/dev/null | grep -c '^        "status": "ok",$'; }
 nrows() { cat "$1" 2>/dev/null | grep -c '"run_idx"'; }
 nresults() { cat "$1" 2>/dev/null | grep -c '"busyPct"'; }
 fstatus() { sed -n 's/^    "status": "\([a-z]*\)",$/\1/p' "$1"; }
@@ -65,7 +67,9 @@ next() {
 # are saved (0: once its run is on).
 killed() {
 	rm -f /tmp/k.json
-	$CLI sweep --busy "$3" --duration 1 --warmup 0 -o /tmp/k.json > /dev/null 2>&1 &
+	# One run, so that each finished level is one pcd result; the design's
+	# reference windows still come between the levels.
+	$CLI sweep --busy "$3" --runs 1 --duration 1 --warmup 0 -o /tmp/k.json > /dev/null 2>&1 &
 	pid=$!
 	if [ "$2" = 0 ]; then
 		wait_for "[ \$(cat $CS/running) = 1 ]" 100
@@ -103,11 +107,11 @@ $CLI serve --engine kernel --listen 127.0.0.1:$PORT --state-dir /tmp/st \
 spid=$!
 check "serve: listening" \
 	wait_for "wget -q -O /dev/null http://127.0.0.1:$PORT/v1/ping 2>/dev/null" 100
-body='{"busy": [20, 40, 60, 80, 100], "duration": 1, "warmup": 0}'
+body='{"busy": [20, 40, 60, 80, 100], "runs": 1, "duration": 1, "warmup": 0}'
 printf 'POST /v1/loadtest HTTP/1.0\r\napikey: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
 	"$KEY" "${#body}" "$body" | nc 127.0.0.1 $PORT > /tmp/post.out 2>&1 &
 npid=$!
-wait_for "[ \$(cat /tmp/st/loadtests/*.json 2>/dev/null | grep -c '\"status\": \"ok\"') -ge 2 ]" 200
+wait_for "[ \$(cat /tmp/st/loadtests/*.json 2>/dev/null | grep -c '^        \"status\": \"ok\",\$') -ge 2 ]" 200
 kill -TERM $spid
 wait $spid
 rc=$?
@@ -126,7 +130,7 @@ check "serve: at least 2 levels kept ($(nok "$res"))" [ "$(nok "$res")" -ge 2 ]
 next "serve"
 
 # rmmod under a running sweep: a clear error, the finished levels kept.
-$CLI sweep --busy 20,40,60,80,100 --duration 1 --warmup 0 -o /tmp/rm.json > /dev/null 2>/tmp/rm.err &
+$CLI sweep --busy 20,40,60,80,100 --runs 1 --duration 1 --warmup 0 -o /tmp/rm.json > /dev/null 2>/tmp/rm.err &
 pid=$!
 wait_for "[ \$(nok /tmp/rm.json) -ge 2 ]" 200
 rmmod cpustress

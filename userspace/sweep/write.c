@@ -359,10 +359,13 @@ static json_t *json_design(const struct cs_sweep *s)
 static json_t *json_noise(const struct cs_noise *n)
 {
 	json_t *o = json_object();
+	/* Before its first reference window a sweep knows no noise: null. */
+	bool known = n->n > 0 && isfinite(n->cv) && isfinite(n->drift) &&
+		     n->drift >= 1;
 
 	set_int(o, "references", n->n);
-	set_new(o, "cvPct", json_num(true, 100 * n->cv, CS_DEC_PCT));
-	set_new(o, "drift", json_num(true, n->drift, CS_DEC_RATIO));
+	set_new(o, "cvPct", json_num(known, 100 * n->cv, CS_DEC_PCT));
+	set_new(o, "drift", json_num(known, n->drift, CS_DEC_RATIO));
 	set_new(o, "quality", json_string(n->noisy ? "noisy" : "ok"));
 	set_new(o, "advice", n->noisy ? json_string(cs_noise_advice) :
 					json_null());
