@@ -117,9 +117,11 @@ for n in 0 1 2; do
 		exit 0
 	fi
 done
-# The whole process, every thread: the workers start with it.
+# The worker threads only (named cpustress/N; --load started them): the
+# host's CPU is what is throttled, the exporter's HTTP and collector
+# threads must still answer within the poll's time limit.
 for t in /proc/"${pids[2]}"/task/*; do
-	echo "${t##*/}" >"$cg/tasks"
+	[[ $(cat "$t/comm" 2>/dev/null) == cpustress/* ]] && echo "${t##*/}" >"$cg/tasks"
 done
 targets=(127.0.0.1:"${ports[0]}" 127.0.0.1:"${ports[1]}" 127.0.0.1:"${ports[2]}")
 sleep 2
