@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `cpustress compare` on the host, from the fixtures in tests/data/sweeps:
-# the table and the CSV of good files, the --cost ranking, usage errors
+# the table and the CSV of good files, the intervals and significance of
+# format 2 files (none for format 1), the --cost ranking, usage errors
 # (exit 2, one line naming the problem, then the usage) and bad files
 # (exit 1, one line naming the file).
 #   tests/host/compare.sh [CPUSTRESS]   (default userspace/cpustress)
@@ -60,12 +61,14 @@ check "--help prints the usage on stdout, exits 0" \
 run "$a" "$b"
 check "two files: exit 0, nothing on stderr" test "$rc" = 0 -a -z "$err"
 check "table header names the level and both hosts" \
-	has "busy%  host-a  host-b  host-b diff  host-b diff%"
-check "table: level 25 differs by +100, +10.0%" \
-	has "   25    1000    1100         +100        +10.0%"
+	has "busy%  host-a  host-b  host-b diff  host-b diff%  host-b 95% CI  host-b sig"
+check "table: level 25 differs by +100, +10.0%, format 1: no interval" \
+	has "   25    1000    1100         +100        +10.0%    no interval           -"
 check "table: a level only host-b has shows '-' for host-a" \
-	has "   90       -    3800            -             -"
-check "table: maxUnits row" has "  max    3600    4000         +400        +11.1%"
+	has "   90       -    3800            -             -              -           -"
+check "table: maxUnits row" has "  max    3600    4000         +400        +11.1%    no interval           -"
+check "format 1: nothing is called significant" \
+	test "$(grep -c ' yes$' "$tmp/out")" = 0
 check "table: no price section without --cost" \
 	test "$(grep -c price-performance "$tmp/out")" = 0
 
@@ -74,11 +77,34 @@ check "one file: exit 0, its curve" test "$rc" = 0 -a -z "$err" -a "$(grep -c '^
 
 run "$a" "$b" --format csv
 check "csv: exit 0" test "$rc" = 0 -a -z "$err"
-check "csv: header" test "$(sed -n 1p "$tmp/out")" = \
-	"section,level,label,units,diff_units,diff_pct,cost_usd_per_hour,units_per_dollar_hour,rank"
-check "csv: every row has 9 columns" \
-	test "$(awk -F, 'NF != 9' "$tmp/out" | wc -l)" = 0 -a "$(wc -l <"$tmp/out")" = 13
-check "csv: a curve row" has "curve,100,host-b,4000,400,11.11,,,"
+# The header as docs/sweep-format.md shows it.
+doc_header=$(grep -m1 '^section,level,label,' "$(dirname "$0")/../../docs/sweep-format.md")
+check "csv: header, as documented" test "$(sed -n 1p "$tmp/out")" = "$doc_header" \
+	-a "${doc_header:0:22}" = "section,level,label,un"
+check "csv: every row has 16 columns" \
+	test "$(awk -F, 'NF != 16' "$tmp/out" | wc -l)" = 0 -a "$(wc -l <"$tmp/out")" = 13
+check "csv: a curve row, no interval in format 1" has "curve,100,host-b,4000,400,11.11,,,,,,,,,,"
+
+# Format 2 (host-*-f2.json: the same curves with 95 % intervals): +10 %
+# at 25 beyond the noise, +15 % at 50 within host-b's wide interval.
+a2=$d/host-a-f2.json
+b2=$d/host-b-f2.json
+run "$a2" "$b2" --cost host-a=0.40 --cost host-b=0.50
+check "format 2: exit 0, nothing on stderr" test "$rc" = 0 -a -z "$err"
+check "format 2: +10 % at 25, interval +6.9..+13.2 %, significant" \
+	has "   25    1000    1100         +100        +10.0%   +6.9..+13.2%         yes"
+check "format 2: +15 % at 50 inside the noise, not significant" \
+	has "   50    2000    2300         +300        +15.0%  -15.1..+45.1%          no"
+check "format 2: the max row with its interval" \
+	has "  max    3600    4000         +400        +11.1%   +8.0..+14.3%         yes"
+check "format 2: price-performance with its interval, worse than best" \
+	has "   2  host-b       0.5      4000           8000.0  7840.0..8160.0    88.9%  worse than best"
+run "$a2" "$b2" --format csv
+check "format 2 csv: interval, p-value and verdict of a level" \
+	has "curve,50,host-b,2300,300,15.00,,,,2300.0,1700.0,2900.0,-15.06,45.13,0.306,no"
+run "$a2" "$b"
+check "format 2 against format 1: no interval, never significant" \
+	test "$rc" = 0 -a "$(grep -c 'no interval' "$tmp/out")" -ge 3 -a "$(grep -c ' yes$' "$tmp/out")" = 0
 
 # host-a 3600 / 0.40 = 9000 beats host-b 4000 / 0.50 = 8000 ...
 run "$a" "$b" --cost host-a=0.40 --cost host-b=0.50 --format csv

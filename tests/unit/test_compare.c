@@ -88,7 +88,22 @@ static void make_sweep(struct cs_sweep *s, const char *host,
 		s->levels[i].runs = 1;
 		s->levels[i].runs_ok = units[i] ? 1 : 0;
 		s->levels[i].work_units = units[i];
+		/* As format 1 reads: the median, no interval. */
+		s->levels[i].corrected = (double)units[i];
+		s->levels[i].ci_lo = s->levels[i].ci_hi = NAN;
 	}
+}
+
+/*
+ * Level @li of @s gets corrected value @v and the interval
+ * v / e^w .. v x e^w: a log half-width of @w, a standard error of
+ * w / 1.96 (sweep/stats.h cs_ratio_p()).
+ */
+static void set_ci(struct cs_sweep *s, size_t li, double v, double w)
+{
+	s->levels[li].corrected = v;
+	s->levels[li].ci_lo = v / exp(w);
+	s->levels[li].ci_hi = v * exp(w);
 }
 
 static void free_sweeps(struct cs_sweep *s, size_t n)
@@ -701,11 +716,14 @@ static void test_table(void **state)
 	(void)state;
 	compare_fixtures(s, &c);
 	out = print(&c, false);
-	assert_non_null(strstr(out, "\nbusy%  host-a  host-b  host-b diff  host-b diff%\n"));
-	assert_non_null(strstr(out, "\n   75    2900       -            -             -\n"));
-	assert_non_null(strstr(out, "\n  max    3600    4000         +400        +11.1%\n"));
-	assert_non_null(strstr(out, "\n   1  host-a       0.4      3600           9000.0   100.0%\n"));
-	assert_non_null(strstr(out, "\n   2  host-b       0.5      4000           8000.0    88.9%\n"));
+	assert_non_null(strstr(out, "\nbusy%  host-a  host-b  host-b diff  host-b diff%  host-b 95% CI  host-b sig\n"));
+	assert_non_null(strstr(out, "\n   75    2900       -            -             -              -           -\n"));
+	/* Format 1: no interval, never significant. */
+	assert_non_null(strstr(out, "\n  max    3600    4000         +400        +11.1%    no interval           -\n"));
+	assert_non_null(strstr(out, "\n   1  host-a       0.4      3600           9000.0  no interval   100.0%  best\n"));
+	assert_non_null(strstr(out, "\n   2  host-b       0.5      4000           8000.0  no interval    88.9%  no interval\n"));
+	assert_null(strstr(out, "yes"));
+	assert_null(strstr(out, "worse"));
 	free(out);
 	cs_compare_free(&c);
 	free_sweeps(s, 2);
@@ -721,11 +739,12 @@ static void test_csv(void **state)
 	(void)state;
 	compare_fixtures(s, &c);
 	out = print(&c, true);
-	assert_non_null(strstr(out, "curve,25,host-b,1100,100,10.00,,,\n"));
-	assert_non_null(strstr(out, "curve,75,host-b,,,,,,\n"));
-	assert_non_null(strstr(out, "max,,host-b,4000,400,11.11,,,\n"));
-	assert_non_null(strstr(out, "price,,host-a,3600,,0.00,0.4,9000.0,1\n"));
-	assert_non_null(strstr(out, "price,,host-b,4000,,-11.11,0.5,8000.0,2\n"));
+	/* Format 1: no interval columns, no verdict. */
+	assert_non_null(strstr(out, "curve,25,host-b,1100,100,10.00,,,,,,,,,,\n"));
+	assert_non_null(strstr(out, "curve,75,host-b,,,,,,,,,,,,,\n"));
+	assert_non_null(strstr(out, "max,,host-b,4000,400,11.11,,,,,,,,,,\n"));
+	assert_non_null(strstr(out, "price,,host-a,3600,,0.00,0.4,9000.0,1,,,,,,,\n"));
+	assert_non_null(strstr(out, "price,,host-b,4000,,-11.11,0.5,8000.0,2,,,,,,,\n"));
 	for (line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save), lines++) {
 		size_t commas = 0;
@@ -734,12 +753,235 @@ static void test_csv(void **state)
 		for (p = line; *p; p++)
 			commas += *p == ',';
 		if (!lines)
-			assert_string_equal(line, cs_compare_csv_header);
-		assert_int_equal(commas, 8);
+			assert_string_equal(line, cs_compare_csv_header());
+		assert_int_equal(commas, 15);
 	}
 	/* Header, 5 levels x 2 files, 2 max rows, 2 price rows. */
 	assert_int_equal(lines, 1 + 10 + 2 + 2);
 	free(out);
+	cs_compare_free(&c);
+	free_sweeps(s, 2);
+}
+
+/* --- significance ---------------------------------------------------- */
+
+/* Two busy sweeps of @n levels 10, 20, ...: a's units @a, b's @b. */
+static void make_pair(struct cs_sweep *s, const uint64_t *a, const uint64_t *b,
+		      size_t n)
+{
+	static const uint32_t levels[] = { 10, 20, 30, 40 };
+
+	make_sweep(&s[0], "a", CS_SWEEP_BUSY, 512, levels, a, n);
+	make_sweep(&s[1], "b", CS_SWEEP_BUSY, 512, levels, b, n);
+}
+
+/*
+ * Intervals of log half-width 0.02 (standard error 0.0102 each):
+ * +20 % is far outside both (z 12.6), +2.5 % within (z 1.71, p 0.087),
+ * equal values give p 1.
+ */
+static void test_significance(void **state)
+{
+	static const uint64_t a[] = { 1000, 2000, 3000 };
+	static const uint64_t b[] = { 1200, 2050, 3000 };
+	const char *paths[] = { "a.json", "b.json" };
+	const struct cs_compare_test *t;
+	struct cs_sweep s[2];
+	struct cs_compare c;
+	size_t li;
+	char *out;
+
+	(void)state;
+	make_pair(s, a, b, 3);
+	for (li = 0; li < 3; li++) {
+		set_ci(&s[0], li, (double)a[li], 0.02);
+		set_ci(&s[1], li, (double)b[li], 0.02);
+	}
+	build(&c, s, paths, 2);
+	t = &c.rows[0].test[1];
+	assert_true(t->tested && t->sig);
+	assert_true(t->p < 1e-9);
+	/* The ratio's interval: log half-widths in quadrature. */
+	assert_true(fabs(t->ratio_lo - 1.2 * exp(-hypot(0.02, 0.02))) < 1e-9);
+	assert_true(fabs(t->ratio_hi - 1.2 * exp(hypot(0.02, 0.02))) < 1e-9);
+	t = &c.rows[1].test[1];
+	assert_true(t->tested);
+	assert_false(t->sig);
+	assert_true(fabs(t->p - 0.087) < 0.001);
+	assert_true(t->ratio_lo < 1 && t->ratio_hi > 1);
+	t = &c.rows[2].test[1];
+	assert_true(t->tested && !t->sig && fabs(t->p - 1) < 1e-12);
+	/* The baseline is not tested against itself. */
+	assert_false(c.rows[0].test[0].tested);
+	/* max: 3000 against 3000, at level 30 of both. */
+	assert_true(c.max.test[1].tested && !c.max.test[1].sig);
+	out = print(&c, false);
+	assert_non_null(strstr(out, "\n   10  1000  1200    +200   +20.0%  +16.7..+23.4%    yes\n"));
+	assert_non_null(strstr(out, "\n   20  2000  2050     +50    +2.5%    -0.4..+5.4%     no\n"));
+	free(out);
+	out = print(&c, true);
+	assert_non_null(strstr(out, "\ncurve,10,b,1200,200,20.00,,,,1200.0,1176.2,1224.2,16.65,23.44,"));
+	assert_non_null(strstr(out, ",0.0871,no\n"));
+	free(out);
+	cs_compare_free(&c);
+	free_sweeps(s, 2);
+}
+
+/* A z of 2.17 is p 0.03, 2.054 is p 0.04, 3.29 is p 0.001. */
+#define Z_P030	2.170090
+#define Z_P040	2.053749
+#define Z_P001	3.290527
+
+/*
+ * b = a x e^(z x se), se the standard error of the log ratio for two
+ * intervals of log half-width @w.
+ */
+static uint64_t shifted(uint64_t a, double z, double w)
+{
+	return (uint64_t)llround((double)a * exp(z * sqrt(2) * w / 1.96));
+}
+
+/*
+ * Holm: p 0.03 alone is significant; beside p 0.04 neither is (0.03 >
+ * 0.05 / 2); beside p 0.001 both are (0.001 <= 0.025, then 0.03 <= 0.05).
+ */
+static void test_holm_borderline(void **state)
+{
+	const char *paths[] = { "a.json", "b.json" };
+	const double w = 0.05;
+	uint64_t a[] = { 100000, 200000 }, b[2];
+	struct cs_sweep s[2];
+	struct cs_compare c;
+	const double z2[] = { Z_P040, Z_P001 };
+	size_t k, li;
+
+	(void)state;
+	b[0] = shifted(a[0], Z_P030, w);
+	make_pair(s, a, b, 1);
+	set_ci(&s[0], 0, (double)a[0], w);
+	set_ci(&s[1], 0, (double)b[0], w);
+	build(&c, s, paths, 2);
+	assert_true(fabs(c.rows[0].test[1].p - 0.03) < 1e-4);
+	assert_true(c.rows[0].test[1].sig);
+	cs_compare_free(&c);
+	free_sweeps(s, 2);
+
+	for (k = 0; k < 2; k++) {
+		b[1] = shifted(a[1], z2[k], w);
+		make_pair(s, a, b, 2);
+		for (li = 0; li < 2; li++) {
+			set_ci(&s[0], li, (double)a[li], w);
+			set_ci(&s[1], li, (double)b[li], w);
+		}
+		build(&c, s, paths, 2);
+		assert_true(fabs(c.rows[0].test[1].p - 0.03) < 1e-4);
+		assert_int_equal(c.rows[0].test[1].sig, k == 1);
+		assert_int_equal(c.rows[1].test[1].sig, k == 1);
+		cs_compare_free(&c);
+		free_sweeps(s, 2);
+	}
+}
+
+/* A file without intervals against one with: compared, never tested. */
+static void test_no_interval(void **state)
+{
+	static const uint64_t a[] = { 1000 }, b[] = { 2000 };
+	const char *paths[] = { "a.json", "b.json" };
+	struct cs_sweep s[2];
+	struct cs_compare c;
+	char *out;
+
+	(void)state;
+	make_pair(s, a, b, 1);
+	set_ci(&s[0], 0, 1000, 0.01);
+	build(&c, s, paths, 2);
+	assert_true(c.rows[0].have_diff[1]);
+	assert_int_equal(c.rows[0].diff_units[1], 1000);
+	assert_false(c.rows[0].test[1].tested);
+	assert_false(c.rows[0].test[1].sig);
+	assert_true(isnan(c.rows[0].test[1].p));
+	assert_true(isnan(c.rows[0].test[1].ratio_lo));
+	assert_false(c.max.test[1].sig);
+	out = print(&c, false);
+	assert_non_null(strstr(out, "\n   10  1000  2000   +1000  +100.0%  no interval      -\n"));
+	free(out);
+	out = print(&c, true);
+	assert_non_null(strstr(out, "\ncurve,10,a,1000,,,,,,1000.0,990.0,1010.1,,,,\n"));
+	assert_non_null(strstr(out, "\ncurve,10,b,2000,1000,100.00,,,,,,,,,,\n"));
+	free(out);
+	cs_compare_free(&c);
+	free_sweeps(s, 2);
+}
+
+/*
+ * Price-performance with intervals (log half-width 0.02): a 3600 / 0.40
+ * = 9000 is the best; b 4000 / 0.50 = 8000 is worse beyond the noise
+ * (z 8.2); c 4400 / 0.50 = 8800 is within it (z 1.56, p 0.12).
+ */
+static void test_price_significance(void **state)
+{
+	static const uint32_t levels[] = { 100 };
+	static const uint64_t u[3][1] = { { 3600 }, { 4000 }, { 4400 } };
+	static const char *const host[] = { "a", "b", "c" };
+	static const double cost[] = { 0.4, 0.5, 0.5 };
+	const char *paths[] = { "a.json", "b.json", "c.json" };
+	struct cs_compare_price p[CS_COMPARE_FILES_MAX];
+	struct cs_sweep s[3];
+	struct cs_compare c;
+	char err[ERR_MAX], *out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		make_sweep(&s[i], host[i], CS_SWEEP_BUSY, 512, levels, u[i], 1);
+		set_ci(&s[i], 0, (double)u[i][0], 0.02);
+	}
+	build(&c, s, paths, 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(cs_compare_set_cost(&c, host[i], cost[i], err,
+						     sizeof(err)), 0);
+	assert_int_equal(cs_compare_price(&c, p), 3);
+	assert_int_equal(p[0].file, 0);
+	assert_false(p[0].test.tested);
+	assert_true(fabs(p[0].lo - 9000 / exp(0.02)) < 1e-6);
+	assert_true(fabs(p[0].hi - 9000 * exp(0.02)) < 1e-6);
+	assert_int_equal(p[1].file, 2);
+	assert_true(p[1].test.tested && !p[1].test.sig);
+	assert_true(fabs(p[1].test.p - 0.119) < 0.001);
+	assert_int_equal(p[2].file, 1);
+	assert_true(p[2].test.tested && p[2].test.sig);
+	out = print(&c, false);
+	assert_non_null(strstr(out, "\n   1  a          0.4      3600           9000.0  8821.8..9181.8   100.0%  best\n"));
+	assert_non_null(strstr(out, "\n   2  c          0.5      4400           8800.0  8625.7..8977.8    97.8%  within the noise\n"));
+	assert_non_null(strstr(out, "\n   3  b          0.5      4000           8000.0  7841.6..8161.6    88.9%  worse than best\n"));
+	free(out);
+	cs_compare_free(&c);
+	free_sweeps(s, 3);
+}
+
+/*
+ * The format 2 fixtures (host-a-f2.json, host-b-f2.json: the format 1
+ * ones with intervals): 25 % +10 % beyond the noise, 50 % +15 % within
+ * host-b's wide interval, 100 % +11 % beyond.
+ */
+static void test_fixtures_format2(void **state)
+{
+	const char *paths[] = { "host-a-f2.json", "host-b-f2.json" };
+	struct cs_sweep s[2];
+	struct cs_compare c;
+
+	(void)state;
+	read_ok("host-a-f2.json", &s[0]);
+	read_ok("host-b-f2.json", &s[1]);
+	assert_true(s[1].levels[1].ci_lo == 1700 && s[1].levels[1].ci_hi == 2900);
+	build(&c, s, paths, 2);
+	assert_true(c.rows[0].test[1].sig);
+	assert_true(c.rows[1].test[1].tested);
+	assert_false(c.rows[1].test[1].sig);
+	assert_false(c.rows[2].test[1].tested);
+	assert_true(c.rows[4].test[1].sig);
+	assert_true(c.max.test[1].sig);
+	assert_true(c.max.ci_lo[1] == 3920 && c.max.ci_hi[1] == 4080);
 	cs_compare_free(&c);
 	free_sweeps(s, 2);
 }
@@ -762,6 +1004,11 @@ int main(void)
 		cmocka_unit_test(test_refuse_kinds),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_significance),
+		cmocka_unit_test(test_holm_borderline),
+		cmocka_unit_test(test_no_interval),
+		cmocka_unit_test(test_price_significance),
+		cmocka_unit_test(test_fixtures_format2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

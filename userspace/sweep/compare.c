@@ -11,6 +11,7 @@
 
 #include "util/escape.h"
 #include "sweep/compare.h"
+#include "sweep/stats.h"
 
 /* Values this close (relative) rank equal: they differ by rounding only. */
 #define PRICE_TIE_REL	1e-9
@@ -19,10 +20,44 @@
 #define CELL_MAX	(CS_COMPARE_LABEL_MAX + 16)
 /* A file's text escaped: every byte may become four. */
 #define ESC_MAX		(4 * CS_SWEEP_TEXT_MAX)
+/* Curve table columns per file after the baseline: diff, %, CI, sig. */
+#define DIFF_COLS	4
+#define TABLE_COLS	(1 + CS_COMPARE_FILES_MAX * (1 + DIFF_COLS))
 
-const char cs_compare_csv_header[] =
-	"section,level,label,units,diff_units,diff_pct,cost_usd_per_hour,"
-	"units_per_dollar_hour,rank";
+/*
+ * The CSV's columns, in order: the one list the header and every row
+ * are written from (docs/sweep-format.md "compare --format csv").
+ */
+#define CSV_COLUMNS(X)						\
+	X(SECTION, "section")					\
+	X(LEVEL, "level")					\
+	X(LABEL, "label")					\
+	X(UNITS, "units")					\
+	X(DIFF_UNITS, "diff_units")				\
+	X(DIFF_PCT, "diff_pct")					\
+	X(COST, "cost_usd_per_hour")				\
+	X(VALUE, "units_per_dollar_hour")			\
+	X(RANK, "rank")						\
+	X(CORRECTED, "units_corrected")				\
+	X(CI_LO, "ci95_lo")					\
+	X(CI_HI, "ci95_hi")					\
+	X(DIFF_CI_LO, "diff_pct_ci95_lo")			\
+	X(DIFF_CI_HI, "diff_pct_ci95_hi")			\
+	X(P_VALUE, "p_value")					\
+	X(SIGNIFICANT, "significant")
+
+#define CSV_ENUM(id, name)	CSV_##id,
+#define CSV_HEADER(id, name)	"," name
+
+enum { CSV_COLUMNS(CSV_ENUM) CSV_COLS };
+
+/* Every name with a comma before it: the header is this past its first. */
+static const char csv_header[] = CSV_COLUMNS(CSV_HEADER);
+
+const char *cs_compare_csv_header(void)
+{
+	return csv_header + 1;
+}
 
 /* "busy" or "CPU-count", before "sweep". */
 static const char *kind_text(enum cs_sweep_kind kind)
@@ -173,8 +208,12 @@ static void add_to_max(struct cs_compare *c, const struct cs_compare_row *row)
 		}
 	}
 	for (i = 0; i < c->nfiles; i++) {
-		if (!c->max.have[i] || row->units[i] > c->max.units[i])
+		if (!c->max.have[i] || row->units[i] > c->max.units[i]) {
 			c->max.units[i] = row->units[i];
+			c->max.corrected[i] = row->corrected[i];
+			c->max.ci_lo[i] = row->ci_lo[i];
+			c->max.ci_hi[i] = row->ci_hi[i];
+		}
 		c->max.have[i] = true;
 	}
 }
@@ -197,6 +236,9 @@ static void fill_units(struct cs_compare *c)
 				continue;
 			row->have[i] = true;
 			row->units[i] = l->work_units;
+			row->corrected[i] = l->corrected;
+			row->ci_lo[i] = l->ci_lo;
+			row->ci_hi[i] = l->ci_hi;
 		}
 	}
 	for (r = 0; r < c->nrows; r++) {
@@ -204,6 +246,68 @@ static void fill_units(struct cs_compare *c)
 		add_to_max(c, &c->rows[r]);
 	}
 	fill_diffs(&c->max, c->nfiles);
+}
+
+/*
+ * @t: value a (with its 95 % interval alo..ahi) against b. Without
+ * both intervals it is not tested, and so never significant.
+ */
+static void test_ratio(struct cs_compare_test *t, double a, double alo,
+		       double ahi, double b, double blo, double bhi)
+{
+	cs_ratio_ci(a, alo, ahi, b, blo, bhi, &t->ratio_lo, &t->ratio_hi);
+	t->tested = isfinite(t->ratio_lo) && isfinite(t->ratio_hi);
+	t->p = t->tested ? cs_ratio_p(a, alo, ahi, b, blo, bhi) : NAN;
+	t->sig = false;
+}
+
+/* Holm's correction over the @n (<= CS_SWEEP_LEVELS_MAX) tests of @t. */
+static void holm_family(struct cs_compare_test *const *t, size_t n)
+{
+	double p[CS_SWEEP_LEVELS_MAX] = { 0 };
+	bool sig[CS_SWEEP_LEVELS_MAX] = { false };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = t[i]->p;
+	cs_holm(p, n, CS_COMPARE_ALPHA, sig);
+	for (i = 0; i < n; i++)
+		t[i]->sig = sig[i];
+}
+
+static void test_row(struct cs_compare_row *row, size_t i)
+{
+	if (!row->have_diff[i]) {
+		test_ratio(&row->test[i], NAN, NAN, NAN, NAN, NAN, NAN);
+		return;
+	}
+	test_ratio(&row->test[i], row->corrected[i], row->ci_lo[i],
+		   row->ci_hi[i], row->corrected[0], row->ci_lo[0],
+		   row->ci_hi[0]);
+}
+
+/*
+ * Every file against the baseline: its levels are one family, Holm
+ * corrected; the maxUnits row is a question of its own.
+ */
+static void fill_tests(struct cs_compare *c)
+{
+	struct cs_compare_test *family[CS_SWEEP_LEVELS_MAX];
+	size_t i, r, n;
+
+	for (i = 1; i < c->nfiles; i++) {
+		n = 0;
+		for (r = 0; r < c->nrows; r++) {
+			test_row(&c->rows[r], i);
+			/* A file has at most CS_SWEEP_LEVELS_MAX levels. */
+			if (c->rows[r].test[i].tested && n < CS_SWEEP_LEVELS_MAX)
+				family[n++] = &c->rows[r].test[i];
+		}
+		holm_family(family, n);
+		test_row(&c->max, i);
+		family[0] = &c->max.test[i];
+		holm_family(family, c->max.test[i].tested);
+	}
 }
 
 int cs_compare_build(struct cs_compare *c, const struct cs_sweep *sweeps,
@@ -237,6 +341,7 @@ int cs_compare_build(struct cs_compare *c, const struct cs_sweep *sweeps,
 		return ret;
 	}
 	fill_units(c);
+	fill_tests(c);
 	return 0;
 }
 
@@ -299,6 +404,31 @@ static bool same_value(double a, double b)
 	return fabs(a - b) <= PRICE_TIE_REL * fmax(fabs(a), fabs(b));
 }
 
+/*
+ * Every priced file against the best, on the drift-corrected maxima per
+ * dollar-hour; the family is every file but the best, Holm corrected.
+ */
+static void test_price(const struct cs_compare *c,
+		       struct cs_compare_price *out, size_t n)
+{
+	struct cs_compare_test *family[CS_COMPARE_FILES_MAX];
+	size_t i, nf = 0;
+
+	test_ratio(&out[0].test, NAN, NAN, NAN, NAN, NAN, NAN);
+	for (i = 1; i < n; i++) {
+		const double ca = c->file[out[i].file].cost;
+		const double cb = c->file[out[0].file].cost;
+
+		test_ratio(&out[i].test,
+			   c->max.corrected[out[i].file] / ca, out[i].lo,
+			   out[i].hi, c->max.corrected[out[0].file] / cb,
+			   out[0].lo, out[0].hi);
+		if (out[i].test.tested)
+			family[nf++] = &out[i].test;
+	}
+	holm_family(family, nf);
+}
+
 size_t cs_compare_price(const struct cs_compare *c,
 			struct cs_compare_price *out)
 {
@@ -311,6 +441,8 @@ size_t cs_compare_price(const struct cs_compare *c,
 		p.file = i;
 		p.value = c->max.have[i] ?
 			  (double)c->max.units[i] / c->file[i].cost : 0;
+		p.lo = c->max.have[i] ? c->max.ci_lo[i] / c->file[i].cost : NAN;
+		p.hi = c->max.have[i] ? c->max.ci_hi[i] / c->file[i].cost : NAN;
 		/* Insertion sort, best first: stable, and n is at most 16. */
 		j = n++;
 		while (j && out[j - 1].value < p.value &&
@@ -326,6 +458,7 @@ size_t cs_compare_price(const struct cs_compare *c,
 		out[i].rel_pct = out[0].value > 0 ?
 				 100.0 * out[i].value / out[0].value : NAN;
 	}
+	test_price(c, out, n);
 	return n;
 }
 
@@ -342,7 +475,7 @@ static void print_grid(FILE *f, const struct cs_compare *c, const void *ctx,
 		       size_t nrows, size_t ncols, cell_fn cell,
 		       uint64_t left)
 {
-	int width[1 + 3 * CS_COMPARE_FILES_MAX] = { 0 }, len;
+	int width[TABLE_COLS] = { 0 }, len;
 	char buf[CELL_MAX];
 	size_t r, col;
 
@@ -356,31 +489,71 @@ static void print_grid(FILE *f, const struct cs_compare *c, const void *ctx,
 	}
 	for (r = 0; r <= nrows; r++) {
 		for (col = 0; col < ncols; col++) {
+			bool l = col < 64 && (left >> col & 1);
+
 			cell(c, ctx, r, col, buf);
-			fprintf(f, "%s%*s", col ? "  " : "",
-				left & (1ULL << col) ? -width[col] : width[col],
-				buf);
+			/* No padding after the last column. */
+			if (l && col + 1 == ncols)
+				fprintf(f, "%s%s", col ? "  " : "", buf);
+			else
+				fprintf(f, "%s%*s", col ? "  " : "",
+					l ? -width[col] : width[col], buf);
 		}
 		fputc('\n', f);
 	}
 }
 
+/* A ratio's interval as a difference in %: "+4.8..+15.6%". */
+static void interval_cell(char *buf, const struct cs_compare_test *t)
+{
+	snprintf(buf, CELL_MAX, "%+.1f..%+.1f%%", 100 * (t->ratio_lo - 1),
+		 100 * (t->ratio_hi - 1));
+}
+
+enum { DIFF_UNITS, DIFF_PCT, DIFF_CI, DIFF_SIG };
+
+/* Column @k (enum above) of file @i's difference in @row. */
+static void diff_cell(const struct cs_compare_row *row, size_t i, size_t k,
+		      char *buf)
+{
+	const struct cs_compare_test *t = &row->test[i];
+
+	if (!row->have_diff[i])
+		snprintf(buf, CELL_MAX, "-");
+	else if (k == DIFF_UNITS)
+		snprintf(buf, CELL_MAX, "%+lld", (long long)row->diff_units[i]);
+	else if (k == DIFF_PCT && isfinite(row->diff_pct[i]))
+		snprintf(buf, CELL_MAX, "%+.1f%%", row->diff_pct[i]);
+	else if (k == DIFF_CI && t->tested)
+		interval_cell(buf, t);
+	else if (k == DIFF_CI)
+		snprintf(buf, CELL_MAX, "no interval");
+	else if (k == DIFF_SIG && t->tested)
+		snprintf(buf, CELL_MAX, "%s", t->sig ? "yes" : "no");
+	else
+		snprintf(buf, CELL_MAX, "-");
+}
+
 /*
  * Curve table: the level, each file's units, then for each file after the
- * baseline its difference in units and in %. Row nrows + 1 is maxUnits.
+ * baseline its difference in units and in %, the interval of the
+ * difference and whether it is significant. Row nrows + 1 is maxUnits.
  */
 static void curve_cell(const struct cs_compare *c, const void *ctx, size_t r,
 		       size_t col, char *buf)
 {
+	static const char *const suffix[DIFF_COLS] = {
+		" diff", " diff%", " 95% CI", " sig",
+	};
 	const struct cs_compare_row *row = r > c->nrows ? &c->max :
 					   r ? &c->rows[r - 1] : NULL;
-	bool diff = col > c->nfiles, pct = false;
-	size_t i = 0;
+	bool diff = col > c->nfiles;
+	size_t i = 0, k = 0;
 
 	(void)ctx;
 	if (diff) {
-		i = 1 + (col - c->nfiles - 1) / 2;
-		pct = !((col - c->nfiles) % 2);
+		i = 1 + (col - c->nfiles - 1) / DIFF_COLS;
+		k = (col - c->nfiles - 1) % DIFF_COLS;
 	} else if (col) {
 		i = col - 1;
 	}
@@ -393,29 +566,38 @@ static void curve_cell(const struct cs_compare *c, const void *ctx, size_t r,
 		snprintf(buf, CELL_MAX, "%u", row->level);
 	else if (!row)
 		snprintf(buf, CELL_MAX, "%s%s", c->file[i].label,
-			 !diff ? "" : pct ? " diff%" : " diff");
-	else if (!diff && row->have[i])
+			 diff ? suffix[k] : "");
+	else if (diff)
+		diff_cell(row, i, k, buf);
+	else if (row->have[i])
 		snprintf(buf, CELL_MAX, "%llu",
 			 (unsigned long long)row->units[i]);
-	else if (diff && row->have_diff[i] && !pct)
-		snprintf(buf, CELL_MAX, "%+lld", (long long)row->diff_units[i]);
-	else if (diff && row->have_diff[i] && isfinite(row->diff_pct[i]))
-		snprintf(buf, CELL_MAX, "%+.1f%%", row->diff_pct[i]);
 	else
 		snprintf(buf, CELL_MAX, "-");
 }
 
 enum {
 	PRICE_RANK, PRICE_LABEL, PRICE_COST, PRICE_MAX, PRICE_VALUE,
-	PRICE_REL, PRICE_COLS
+	PRICE_CI, PRICE_REL, PRICE_SIG, PRICE_COLS
 };
+
+/* Whether a priced file is worse than the best: only beyond the noise. */
+static const char *price_verdict(const struct cs_compare_price *p,
+				 size_t idx)
+{
+	if (!idx)
+		return "best";
+	if (!p->test.tested)
+		return "no interval";
+	return p->test.sig ? "worse than best" : "within the noise";
+}
 
 static void price_cell(const struct cs_compare *c, const void *ctx, size_t r,
 		       size_t col, char *buf)
 {
 	static const char *const head[PRICE_COLS] = {
 		"rank", "host", "USD/hour", "maxUnits", "units/s per $/h",
-		"vs best",
+		"95% CI", "vs best", "significance",
 	};
 	const struct cs_compare_price *p = (const struct cs_compare_price *)ctx;
 	const struct cs_compare_file *f;
@@ -442,6 +624,15 @@ static void price_cell(const struct cs_compare *c, const void *ctx, size_t r,
 		break;
 	case PRICE_VALUE:
 		snprintf(buf, CELL_MAX, "%.1f", p->value);
+		break;
+	case PRICE_CI:
+		if (isfinite(p->lo) && isfinite(p->hi))
+			snprintf(buf, CELL_MAX, "%.1f..%.1f", p->lo, p->hi);
+		else
+			snprintf(buf, CELL_MAX, "no interval");
+		break;
+	case PRICE_SIG:
+		snprintf(buf, CELL_MAX, "%s", price_verdict(p, r - 1));
 		break;
 	default:
 		if (isfinite(p->rel_pct))
@@ -481,7 +672,8 @@ static void print_price(FILE *f, const struct cs_compare *c)
 	if (!n)
 		return;
 	fprintf(f, "\nprice-performance: maxUnits per USD per hour, best first\n");
-	print_grid(f, c, p, n, PRICE_COLS, price_cell, 1ULL << PRICE_LABEL);
+	print_grid(f, c, p, n, PRICE_COLS, price_cell,
+		   1ULL << PRICE_LABEL | 1ULL << PRICE_SIG);
 	for (i = 0; i < c->nfiles; i++) {
 		if (c->file[i].cost > 0)
 			continue;
@@ -492,6 +684,28 @@ static void print_price(FILE *f, const struct cs_compare *c)
 		fputc('\n', f);
 }
 
+/* What the interval columns mean, for the kinds of cell the table has. */
+static void print_legend(FILE *f, const struct cs_compare *c)
+{
+	bool tested = false, untested = false;
+	size_t r, i;
+
+	for (r = 0; r <= c->nrows; r++) {
+		const struct cs_compare_row *row = r < c->nrows ? &c->rows[r] :
+						   &c->max;
+
+		for (i = 1; i < c->nfiles; i++) {
+			tested |= row->test[i].tested;
+			untested |= row->have_diff[i] && !row->test[i].tested;
+		}
+	}
+	if (tested)
+		fprintf(f, "95%% CI: of the difference of the drift-corrected medians; sig: beyond the noise, %.0f %% family-wise (Holm)\n",
+			100 * CS_COMPARE_ALPHA);
+	if (untested)
+		fprintf(f, "no interval: a file without 95 %% intervals (format 1) is never called significant\n");
+}
+
 void cs_compare_print_table(FILE *f, const struct cs_compare *c)
 {
 	print_files(f, c);
@@ -499,37 +713,117 @@ void cs_compare_print_table(FILE *f, const struct cs_compare *c)
 	if (c->nfiles > 1)
 		fprintf(f, "; differences against %s", c->file[0].label);
 	fprintf(f, "\n");
-	print_grid(f, c, NULL, c->nrows + 1, 1 + c->nfiles + 2 * (c->nfiles - 1),
-		   curve_cell, 0);
+	print_grid(f, c, NULL, c->nrows + 1,
+		   1 + c->nfiles + DIFF_COLS * (c->nfiles - 1), curve_cell, 0);
 	if (c->max_left_out)
 		fprintf(f, "max: over the levels every file has; %zu %s only some files have %s left out\n",
 			c->max_left_out,
 			c->max_left_out == 1 ? "level" : "levels",
 			c->max_left_out == 1 ? "is" : "are");
+	print_legend(f, c);
 	print_price(f, c);
 }
 
 /* --- CSV ------------------------------------------------------------- */
 
-/* section,level,label,units,diff_units,diff_pct of file @i in @row. */
+/* One CSV row: @cell per column (empty: ""); the label is quoted. */
+struct csv_row {
+	char cell[CSV_COLS][64];
+	const char *label;
+};
+
+static void csv_put(FILE *f, const struct csv_row *row)
+{
+	size_t col;
+
+	for (col = 0; col < CSV_COLS; col++) {
+		if (col)
+			fputc(',', f);
+		if (col == CSV_LABEL)
+			cs_csv_field(f, row->label);
+		else
+			fputs(row->cell[col], f);
+	}
+	fputc('\n', f);
+}
+
+static void csv_num(struct csv_row *row, int col, const char *fmt, double v)
+{
+	if (isfinite(v))
+		snprintf(row->cell[col], sizeof(row->cell[col]), fmt, v);
+}
+
+/*
+ * A drift-corrected value and its interval, only where there is an
+ * interval (format 1's "corrected" is the plain median).
+ */
+static void csv_interval(struct csv_row *row, double v, double lo, double hi)
+{
+	if (!isfinite(lo) || !isfinite(hi))
+		return;
+	csv_num(row, CSV_CORRECTED, "%.1f", v);
+	csv_num(row, CSV_CI_LO, "%.1f", lo);
+	csv_num(row, CSV_CI_HI, "%.1f", hi);
+}
+
+/* The interval, p-value and verdict of @t; nothing when untested. */
+static void csv_test(struct csv_row *row, const struct cs_compare_test *t)
+{
+	if (!t->tested)
+		return;
+	csv_num(row, CSV_DIFF_CI_LO, "%.2f", 100 * (t->ratio_lo - 1));
+	csv_num(row, CSV_DIFF_CI_HI, "%.2f", 100 * (t->ratio_hi - 1));
+	csv_num(row, CSV_P_VALUE, "%.3g", t->p);
+	snprintf(row->cell[CSV_SIGNIFICANT], sizeof(row->cell[0]), "%s",
+		 t->sig ? "yes" : "no");
+}
+
+/* File @i in @row (a curve level or maxUnits). */
 static void csv_units(FILE *f, const struct cs_compare *c,
 		      const struct cs_compare_row *row, size_t i)
 {
-	fprintf(f, "%s,", row == &c->max ? "max" : "curve");
+	struct csv_row out = { .label = c->file[i].label };
+
+	snprintf(out.cell[CSV_SECTION], sizeof(out.cell[0]), "%s",
+		 row == &c->max ? "max" : "curve");
 	if (row != &c->max)
-		fprintf(f, "%u", row->level);
-	fputc(',', f);
-	cs_csv_field(f, c->file[i].label);
-	fputc(',', f);
-	if (row->have[i])
-		fprintf(f, "%llu", (unsigned long long)row->units[i]);
-	fputc(',', f);
-	if (row->have_diff[i])
-		fprintf(f, "%lld", (long long)row->diff_units[i]);
-	fputc(',', f);
-	if (row->have_diff[i] && isfinite(row->diff_pct[i]))
-		fprintf(f, "%.2f", row->diff_pct[i]);
-	fputs(",,,\n", f);
+		snprintf(out.cell[CSV_LEVEL], sizeof(out.cell[0]), "%u",
+			 row->level);
+	if (row->have[i]) {
+		snprintf(out.cell[CSV_UNITS], sizeof(out.cell[0]), "%llu",
+			 (unsigned long long)row->units[i]);
+		csv_interval(&out, row->corrected[i], row->ci_lo[i],
+			     row->ci_hi[i]);
+	}
+	if (row->have_diff[i]) {
+		snprintf(out.cell[CSV_DIFF_UNITS], sizeof(out.cell[0]), "%lld",
+			 (long long)row->diff_units[i]);
+		csv_num(&out, CSV_DIFF_PCT, "%.2f", row->diff_pct[i]);
+		csv_test(&out, &row->test[i]);
+	}
+	csv_put(f, &out);
+}
+
+/* Priced file @p: @best is the best's entry. */
+static void csv_price(FILE *f, const struct cs_compare *c,
+		      const struct cs_compare_price *p, bool best)
+{
+	const struct cs_compare_file *file = &c->file[p->file];
+	struct csv_row out = { .label = file->label };
+
+	snprintf(out.cell[CSV_SECTION], sizeof(out.cell[0]), "price");
+	snprintf(out.cell[CSV_UNITS], sizeof(out.cell[0]), "%llu",
+		 (unsigned long long)c->max.units[p->file]);
+	csv_num(&out, CSV_DIFF_PCT, "%.2f", p->rel_pct - 100);
+	csv_num(&out, CSV_COST, "%.10g", file->cost);
+	csv_num(&out, CSV_VALUE, "%.1f", p->value);
+	snprintf(out.cell[CSV_RANK], sizeof(out.cell[0]), "%u", p->rank);
+	if (c->max.have[p->file])
+		csv_interval(&out, c->max.corrected[p->file] / file->cost,
+			     p->lo, p->hi);
+	if (!best)
+		csv_test(&out, &p->test);
+	csv_put(f, &out);
 }
 
 void cs_compare_print_csv(FILE *f, const struct cs_compare *c)
@@ -537,23 +831,14 @@ void cs_compare_print_csv(FILE *f, const struct cs_compare *c)
 	struct cs_compare_price p[CS_COMPARE_FILES_MAX];
 	size_t n = cs_compare_price(c, p), r, i;
 
-	fprintf(f, "%s\n", cs_compare_csv_header);
+	fprintf(f, "%s\n", cs_compare_csv_header());
 	for (r = 0; r < c->nrows; r++)
 		for (i = 0; i < c->nfiles; i++)
 			csv_units(f, c, &c->rows[r], i);
 	for (i = 0; i < c->nfiles; i++)
 		csv_units(f, c, &c->max, i);
-	for (r = 0; r < n; r++) {
-		const struct cs_compare_file *file = &c->file[p[r].file];
-
-		fputs("price,,", f);
-		cs_csv_field(f, file->label);
-		fprintf(f, ",%llu,,", (unsigned long long)c->max.units[p[r].file]);
-		if (isfinite(p[r].rel_pct))
-			fprintf(f, "%.2f", p[r].rel_pct - 100);
-		fprintf(f, ",%.10g,%.1f,%u\n", file->cost, p[r].value,
-			p[r].rank);
-	}
+	for (r = 0; r < n; r++)
+		csv_price(f, c, &p[r], !r);
 }
 
 int cs_compare_parse_price(const char *s, double *out)

@@ -24,7 +24,7 @@
 #define CS_COMPARE_COST_MAX	1e6	/* USD per hour: more is a typo */
 
 /* The CSV header line, without its newline. */
-extern const char cs_compare_csv_header[];
+const char *cs_compare_csv_header(void);
 
 /**
  * struct cs_compare_file - one file of a comparison
@@ -44,21 +44,50 @@ struct cs_compare_file {
 };
 
 /**
+ * struct cs_compare_test - is a value different from the one it is
+ *	compared with, beyond the noise (sweep/stats.h)
+ * @tested: both values have a 95 % interval (format 2); otherwise the
+ *	rest is NaN and false: no interval, never significant
+ * @ratio_lo: 95 % interval of the ratio of the two drift-corrected
+ *	values (cs_ratio_ci())
+ * @ratio_hi: see @ratio_lo
+ * @p: two-sided p-value of "equal" (cs_ratio_p())
+ * @sig: significant at a family-wise CS_COMPARE_ALPHA (cs_holm() over
+ *	the test's family)
+ */
+struct cs_compare_test {
+	bool tested;
+	double ratio_lo;
+	double ratio_hi;
+	double p;
+	bool sig;
+};
+
+/**
  * struct cs_compare_row - one level across the files
  * @level: busy % or CPU count (0 in the maxUnits row)
  * @have: the file has a good run at this level
  * @units: its workUnits there (median units/s, all loaded CPUs)
+ * @corrected: its drift-corrected median there (format 1: the median)
+ * @ci_lo: 95 % interval of @corrected; NaN when the file has none
+ * @ci_hi: see @ci_lo
  * @have_diff: the file and the baseline (file 0) both have the level
  * @diff_units: @units minus the baseline's
  * @diff_pct: @diff_units in % of the baseline's; NaN if that is 0
+ * @test: the file against the baseline; a family is one file's levels
+ *	(the maxUnits row is a family of its own)
  */
 struct cs_compare_row {
 	uint32_t level;
 	bool have[CS_COMPARE_FILES_MAX];
 	uint64_t units[CS_COMPARE_FILES_MAX];
+	double corrected[CS_COMPARE_FILES_MAX];
+	double ci_lo[CS_COMPARE_FILES_MAX];
+	double ci_hi[CS_COMPARE_FILES_MAX];
 	bool have_diff[CS_COMPARE_FILES_MAX];
 	int64_t diff_units[CS_COMPARE_FILES_MAX];
 	double diff_pct[CS_COMPARE_FILES_MAX];
+	struct cs_compare_test test[CS_COMPARE_FILES_MAX];
 };
 
 /**
@@ -71,7 +100,8 @@ struct cs_compare_row {
  * @nrows: entries in @rows
  * @rows: every level that any file has a good run at, ascending
  * @max: each file's maxUnits and their differences, over the levels
- *	every file has (a row only some files have is left out of it)
+ *	every file has (a row only some files have is left out of it);
+ *	its intervals are those of the level each maximum is at
  * @max_left_out: rows left out of @max
  */
 struct cs_compare {
@@ -90,14 +120,22 @@ struct cs_compare {
  * struct cs_compare_price - price-performance of one file with a cost
  * @file: its index in the comparison
  * @value: maxUnits ÷ USD per hour: units/s per $/h
+ * @lo: 95 % interval of the drift-corrected maxUnits ÷ USD per hour
+ *	(NaN: no interval)
+ * @hi: see @lo
  * @rel_pct: @value in % of the best value; NaN if the best is 0
  * @rank: 1 for the best; equal values share a rank (1, 1, 3)
+ * @test: against the best (not for the best itself); the family is
+ *	every other priced file, so @test.sig means "worse than the best"
  */
 struct cs_compare_price {
 	size_t file;
 	double value;
+	double lo;
+	double hi;
 	double rel_pct;
 	unsigned int rank;
+	struct cs_compare_test test;
 };
 
 /**
@@ -149,7 +187,12 @@ size_t cs_compare_price(const struct cs_compare *c,
  */
 int cs_compare_parse_price(const char *s, double *out);
 
-/* The human table: curves, maxUnits, then price-performance if priced. */
+/*
+ * The human table: curves, maxUnits, then price-performance if priced.
+ * Each file after the baseline gets its difference, the difference's
+ * 95 % interval ("no interval" without one) and whether it is
+ * significant.
+ */
 void cs_compare_print_table(FILE *f, const struct cs_compare *c);
 
 /* The same in long CSV form: cs_compare_csv_header, then the rows. */
