@@ -228,3 +228,13 @@ check "no arguments: exit 2, usage on stderr" noargs
 run --format jpg "$data/busy-a.json"
 badfmt() { [[ $rc == 2 && $(sed -n 1p "$tmp/err") == *"'jpg' is not svg, png or both"* ]]; }
 check "--format jpg: exit 2, names the value, usage on stderr" badfmt
+
+run -o "$tmp/missing/out" "$data/busy-a.json"
+noparent() { [[ $rc == 2 && -z $out && $(sed -n 1p "$tmp/err") == "plot-sweep: -o $tmp/missing/out: its parent directory $tmp/missing does not exist"* ]] &&
+	[[ ! -e $tmp/missing ]]; }
+check "-o under a missing directory: exit 2, names it, creates nothing" noparent
+
+touch "$tmp/afile"
+run -o "$tmp/afile" "$data/busy-a.json"
+notdir() { [[ $rc == 2 && $(sed -n 1p "$tmp/err") == *"-o $tmp/afile: exists and is not a directory" ]]; }
+check "-o naming a file: exit 2" notdir
