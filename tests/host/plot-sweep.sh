@@ -3,7 +3,9 @@
 # tools/plot-sweep on the fixtures in tests/data/plot/: the files it should
 # write exist, SVGs are well-formed and hold one point per level with a good
 # run (none for a level whose runsOk is 0), the knee is labelled, PNGs are
-# PNGs; bad input exits 1 naming the file, bad usage exits 2 with the usage.
+# PNGs; a format 2 file's throughput has an error bar per level (its 95 %
+# interval), a format 1 file's none; bad input exits 1 naming the file, bad
+# usage exits 2 with the usage.
 #   tests/host/plot-sweep.sh      (from the repository root)
 # Needs gnuplot (gnuplot-nox), jq and xmllint (libxml2-utils).
 # Prints PASS/FAIL lines, like every test here.
@@ -96,7 +98,7 @@ def ok(f): [try f catch false] == [true];
 ($c.plan.kind == "cpus") as $cpus |
 [$c.levels[] | select(.runsOk > 0)] as $good |
 ok($d.hostname | type == "string") and ok($d.numCores | type == "number")
-and ($c.format == 1) and ($c.status == "complete")
+and ($c.format == 1 or $c.format == 2) and ($c.status == "complete")
 and ($c.levels | map(.level)) == $c.plan.levels
 and ($d.results | length) == ($good | length)
 and ($d.results | map(.workUnits)) == ($good | map(.workUnits))
@@ -109,6 +111,9 @@ and ($c.levels | all(if .runsOk == 0
 	then ([.workUnits, .unitsPerSecMedian, .p50Us, .p99Us, .efficiency] | all(. == null))
 	else (.unitsPerSecMin <= .unitsPerSecMedian and .unitsPerSecMedian <= .unitsPerSecMax
 	      and (.efficiency | type) == (if $cpus then "number" else "null" end)) end))
+and ($c.format == 1 or ($c.levels | all(if .runsOk == 0 then .ci95 == null
+	else (.unitsPerSecCorrected | type) == "number" and (.ci95 == null or
+	      (.ci95[0] <= .unitsPerSecCorrected and .unitsPerSecCorrected <= .ci95[1])) end)))
 and ($c.knee | has("found") and has("reason") and has("level") and has("nextLevel")
 	and has("gain") and has("p99Ratio") and has("recommendMin") and has("recommendMax"))
 '
@@ -130,7 +135,7 @@ check "busy-a: prints the 4 files written" written "$o" busy-a-units.svg busy-a-
 	busy-a-latency.svg busy-a-latency.png
 s=$o/busy-a-units.svg
 units_a() { svg_ok "$s" 1:10; }
-legend_a() { has_text "$s" vm-a; }
+legend_a() { has_text "$s" "vm-a (no interval)"; }
 title_a() { title_has "$s" "kernel engine, kernel 6.1.0-18-amd64" && title_has "$s" "work unit 512 KiB × 17 spins"; }
 check "busy-a units SVG: well-formed, 10 points" units_a
 check "busy-a units SVG: legend names the host" legend_a
@@ -151,11 +156,46 @@ s=$o/compare-units.svg
 cmp_units() { svg_ok "$s" 1:10 2:10 3:9; }
 check "compare units SVG: one curve per file (10, 10, 9 points)" cmp_units
 cmp_legend() {
-	has_text "$s" "vm-a (busy-a.json)" && has_text "$s" "vm-b" && has_text "$s" "vm-a (busy-gap.json)"
+	has_text "$s" "vm-a (busy-a.json) (no interval)" && has_text "$s" "vm-b (no interval)" &&
+		has_text "$s" "vm-a (busy-gap.json) (no interval)"
 }
 check "compare units SVG: legend = host, duplicates with the file name" cmp_legend
 cmp_lat() { svg_ok "$o/compare-latency.svg" 1:10 2:10 3:10 4:10 5:9 6:9; }
 check "compare latency SVG: p50 and p99 per file" cmp_lat
+
+# bars SVG N: vertical error bars ("M x,y1 L x,y2") drawn by plot N.
+bars() {
+	xmllint --xpath "//*[local-name()='g'][@id='gnuplot_plot_$2']//*[local-name()='path']/@d" "$1" 2>/dev/null |
+		grep -oE 'M([0-9.]+),[0-9.]+ +L\1,[0-9.]+' | wc -l
+}
+
+# has_bars SVG PLOT:COUNT...: plot PLOT draws COUNT error bars.
+has_bars() {
+	local svg=$1 spec got
+	shift
+	for spec in "$@"; do
+		got=$(bars "$svg" "${spec%%:*}")
+		[[ $got == "${spec#*:}" ]] || { why="$(basename "$svg") plot ${spec%%:*} has $got error bars, want ${spec#*:}"; return 1; }
+	done
+}
+
+# busy-a-f2.json: busy-a.json in format 2, 95 % intervals at every level
+# but 50 (null: no bar).
+run -o "$o" "$data/busy-a-f2.json" "$data/busy-a.json"
+s=$o/compare-units.svg
+f2_bars() { [[ $rc == 0 ]] && svg_ok "$s" 1:10 2:10 && has_bars "$s" 1:9 2:0; }
+check "format 2: an error bar per level with an interval (9), format 1: none" f2_bars
+f2_label() { title_has "$s" "95 % interval" && has_text "$s" "vm-a (busy-a.json) (no interval)" &&
+	has_text "$s" "vm-a (busy-a-f2.json)"; }
+check "format 2 beside format 1: the axis names the interval, the legend the file without" f2_label
+run -o "$o" "$data/busy-a-f2.json"
+f2_one() { [[ $rc == 0 ]] && has_bars "$o/busy-a-f2-units.svg" 1:9 &&
+	title_has "$o/busy-a-f2-units.svg" "drift-corrected median; bars: 95 % interval"; }
+check "format 2 alone: 9 error bars, the axis says what they are" f2_one
+run -o "$o" "$data/busy-a.json"
+f1_one() { [[ $rc == 0 ]] && has_bars "$o/busy-a-units.svg" 1:0 &&
+	title_has "$o/busy-a-units.svg" "median over the runs"; }
+check "format 1 alone: plain points, no error bar" f1_one
 
 run --format svg -o "$tmp/svgonly" "$data/busy-b.json"
 svg_only() {
@@ -176,7 +216,7 @@ run -o "$o" "$data/cpus-a.json"
 check "cpus-a: prints the 4 files written" written "$o" cpus-a-scaling.svg cpus-a-scaling.png \
 	cpus-a-latency.svg cpus-a-latency.png
 s=$o/cpus-a-scaling.svg
-scal() { svg_ok "$s" 1:4 && has_text "$s" vm-c; }
+scal() { svg_ok "$s" 1:4 && has_text "$s" "vm-c (no interval)"; }
 check "cpus-a scaling SVG: well-formed, 4 points" scal
 knee() { has_text "$s" "knee: 4 CPUs (plateau)"; }
 check "cpus-a scaling SVG: knee label 'knee: 4 CPUs (plateau)'" knee
@@ -198,6 +238,23 @@ cmp_scal() { [[ $rc == 0 ]] && svg_ok "$s" 1:4 5:5; }
 check "compare scaling SVG: curves overlaid (4 and 5 points)" cmp_scal
 cmp_knee() { has_text "$s" "vm-c knee: 4 CPUs (plateau)" && has_text "$s" "vm-d knee: 8 CPUs (tail)"; }
 check "compare scaling SVG: a knee marker per file" cmp_knee
+
+# Another host name: "host (file)" legends are too wide for the canvas.
+jq '.hostname = "vm-e"' "$data/cpus-a-f2.json" >"$tmp/cpus-e.json"
+run -o "$o" "$tmp/cpus-e.json" "$data/cpus-a.json"
+s=$o/compare-scaling.svg
+f2_scal() { [[ $rc == 0 ]] && svg_ok "$s" 1:4 5:4 && has_bars "$s" 1:4 5:0; }
+check "format 2 scaling: an error bar per CPU count, none for format 1" f2_scal
+
+jq '.cpustress.format = 3' "$data/busy-a-f2.json" >"$tmp/f3.json"
+run -o "$tmp/x" "$tmp/f3.json"
+f3() { [[ $rc == 1 && $err == "plot-sweep: $tmp/f3.json: format 3 is newer than this tool reads (2)" ]]; }
+check "format 3: exit 1, newer than this tool reads" f3
+
+jq '.cpustress.levels[3].ci95 = [1, "x"]' "$data/busy-a-f2.json" >"$tmp/badci.json"
+run -o "$tmp/x" "$tmp/badci.json"
+badci() { [[ $rc == 1 && $err == "plot-sweep: $tmp/badci.json: missing or bad key cpustress.levels[3].ci95" ]]; }
+check "format 2 with a bad ci95: exit 1 naming the key" badci
 
 # --- refusals ---------------------------------------------------------------
 
