@@ -339,7 +339,10 @@ static int duty_measure(struct cs_engine *e, unsigned int busy,
  * workers' CPU time must be within 5 points of it. On a busy one a worker
  * also waits for its CPU inside the working part, so the kernel's account
  * brackets the duty: on-CPU time at most target + 5, on-CPU plus waiting
- * at least target - 5. The engine's own busy share must hit the target.
+ * plus the time the hypervisor stole from its CPU at least target - 5 (a
+ * guest kernel leaves stolen time out of a task's run time, and a shared
+ * host can steal 10 % and more). The engine's own busy share must hit the
+ * target.
  */
 static void test_duty_cycle(void **state)
 {
@@ -357,7 +360,8 @@ static void test_duty_cycle(void **state)
 			print_message("# duty %u%%, CPU %u: on CPU %.1f%%, +wait %.1f%%, engine's busy share %.1f%%, steal %.1f%%\n",
 				      levels[l], cpus[i], d[i].cpu, d[i].wait,
 				      d[i].engine, d[i].steal);
-			if (d[i].cpu > t + 5 || d[i].cpu + d[i].wait < t - 5 ||
+			if (d[i].cpu > t + 5 ||
+			    d[i].cpu + d[i].wait + d[i].steal < t - 5 ||
 			    d[i].engine < t - 5 || d[i].engine > t + 5)
 				fail_msg("busy %u%% on CPU %u: outside +-5 points",
 					 levels[l], cpus[i]);
