@@ -2,11 +2,18 @@
 /*
  * cpustress: internal interfaces between the module's parts.
  *
- * main.c     configuration, start/stop, module load and unload
- * worker.c   the per-CPU kernel threads and CPU hotplug
- * sampler.c  per-interval rates and the ring of recent samples
- * sysfs.c    /sys/kernel/cpustress/
- * procfs.c   /proc/cpustress
+ * Calls run one way: the interfaces call run.c, which drives the workers
+ * and the sampler; those never call back up.
+ *
+ * module.c   parameters, module load and unload            (iface.h)
+ * netlink.c  the generic netlink family and its events     (iface.h)
+ * sysfs.c    /sys/kernel/cpustress/                        (iface.h)
+ * procfs.c   /proc/cpustress                               (iface.h)
+ * run.c      configuration, its lock, setters, start/stop,
+ *            the owned run's loan, time limit, CPU hotplug (run.h)
+ * worker.c   the per-CPU kernel threads                    (this file)
+ * sampler.c  per-interval rates, the latest sample, the
+ *            GET_STATS window                              (this file)
  */
 #ifndef CPUSTRESS_KMOD_H
 #define CPUSTRESS_KMOD_H
@@ -43,7 +50,7 @@ struct cs_cpu {
  * @cpus_all: load every online CPU, following hotplug
  * @time_limit_ms: runs stop by themselves after this long, 0 = never
  *
- * An owned run borrows all of these but @gen: main.c gives back what the
+ * An owned run borrows all of these but @gen: run.c gives back what the
  * run found when it ends.
  * @gen: bumped on every change of @busy_pct or @period_ms so that workers
  *	restart their duty cycle with the new values at once
@@ -84,34 +91,18 @@ static inline u64 cs_elems_per_unit(void)
 	return (u64)cs_wu_kib * CS_WU_ELEMS_PER_KIB;
 }
 
+/* worker.c: called by run.c, with cs_lock held where noted there */
 struct cs_cpu *cs_cpu_get(unsigned int cpu);
-bool cs_cpu_selected(unsigned int cpu);
-
-/* main.c: every state change goes through these, which take the locks. */
-int cs_start(u32 owner);
-void cs_stop(void);
-void cs_owner_released(u32 portid);
-void cs_release_flush(void);
-void cs_lend_settings(void);
-void cs_return_settings(void);
-int cs_set_time_limit_ms(u32 time_limit_ms);
-int cs_set_busy_pct(u32 busy_pct);
-int cs_set_period_ms(u32 period_ms);
-int cs_set_interval_ms(u32 interval_ms);
-int cs_set_cpus(const char *list);
-u64 cs_units_total(void);
-
-/* worker.c */
 int cs_workers_init(void);
 void cs_workers_exit(void);
 int cs_worker_start(unsigned int cpu);
 void cs_worker_stop(unsigned int cpu);
 void cs_workers_kick(void);
-int cs_hotplug_init(void);
-void cs_hotplug_exit(void);
 
-/* sampler.c */
-int cs_sampler_init(void);
+/* sampler.c: @notify is called with every sample (netlink.c's event) */
+int cs_sampler_init(void (*notify)(u64 seq, u64 ts_ns, u64 dt_ns,
+				   u64 ops_total,
+				   const struct cs_cpu_rate *rates));
 void cs_sampler_exit(void);
 void cs_sampler_reschedule(void);
 bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r);
@@ -121,17 +112,5 @@ void cs_window_reset(void);
 u64 cs_window_current(u64 *start_ns);
 u64 cs_window_read(unsigned int cpu, struct cs_cpu_stats *delta, u64 *start_ns);
 u64 cs_sample_latest(u64 *seq);
-
-/* netlink.c */
-int cs_netlink_init(void);
-void cs_netlink_exit(void);
-void cs_netlink_sample(u64 seq, u64 ts_ns, u64 dt_ns, u64 ops_total,
-		       const struct cs_cpu_rate *rates);
-
-/* sysfs.c, procfs.c */
-int cs_sysfs_init(void);
-void cs_sysfs_exit(void);
-int cs_procfs_init(void);
-void cs_procfs_exit(void);
 
 #endif /* CPUSTRESS_KMOD_H */

@@ -6,7 +6,7 @@
  * Every operation has its own strict policy (resv_start_op is 0, so the core
  * rejects any attribute an operation does not name); changes need
  * CAP_NET_ADMIN; rejections carry an extended-ack message. sysfs and netlink
- * are two views of one state: both go through the functions of main.c.
+ * are two views of one state: both go through the functions of run.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +21,8 @@
 #include <uapi/linux/cpustress.h>
 
 #include "cpustress.h"
+#include "iface.h"
+#include "run.h"
 
 static_assert(CPUSTRESS_HIST_BUCKETS == CS_HIST_BUCKETS);
 static_assert(CPUSTRESS_HIST_SUB_BITS == CS_HIST_SUB_BITS);

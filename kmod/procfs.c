@@ -7,6 +7,8 @@
 #include <linux/seq_file.h>
 
 #include "cpustress.h"
+#include "iface.h"
+#include "run.h"
 
 static const char *cs_cpu_state(unsigned int cpu)
 {

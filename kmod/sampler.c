@@ -18,6 +18,10 @@
 
 #define CS_RING_LEN	64
 
+/* Told of every sample (netlink.c's SAMPLE event), set at init. */
+static void (*cs_sample_notify)(u64 seq, u64 ts_ns, u64 dt_ns, u64 ops_total,
+				const struct cs_cpu_rate *rates);
+
 /**
  * struct cs_sample - all CPUs over one interval
  * @seq: 1 for the first sample after load, then +1 each
@@ -104,7 +108,8 @@ static void cs_sampler_fn(struct work_struct *work)
 	s->ts_ns = now;
 	s->dt_ns = now - sp->prev_ts;
 	s->ops_total = total;
-	cs_netlink_sample(s->seq, s->ts_ns, s->dt_ns, s->ops_total, s->cpu);
+	if (cs_sample_notify)
+		cs_sample_notify(s->seq, s->ts_ns, s->dt_ns, s->ops_total, s->cpu);
 	sp->head = (sp->head + 1) % CS_RING_LEN;
 	swap = sp->prev;
 	sp->prev = sp->cur;
@@ -245,10 +250,13 @@ static void cs_sampler_free(void)
 	kvfree(cs_win.base);
 }
 
-int cs_sampler_init(void)
+int cs_sampler_init(void (*notify)(u64 seq, u64 ts_ns, u64 dt_ns,
+				   u64 ops_total,
+				   const struct cs_cpu_rate *rates))
 {
 	unsigned int i, cpu;
 
+	cs_sample_notify = notify;
 	mutex_init(&cs_smp.lock);
 	INIT_DELAYED_WORK(&cs_smp.work, cs_sampler_fn);
 	for (i = 0; i < CS_RING_LEN; i++) {

@@ -10,6 +10,8 @@
 #include <linux/sysfs.h>
 
 #include "cpustress.h"
+#include "iface.h"
+#include "run.h"
 
 static struct kobject *cs_kobj;
 static struct kobject **cs_cpu_kobjs;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cpustress workers: one kernel thread per loaded CPU, bound to it, running
- * the work unit on a duty cycle, and CPU hotplug.
+ * the work unit on a duty cycle.
  *
  * A worker processes its buffer in chunks. Between chunks it is preemptible
  * (cond_resched), reports a quiescent state to RCU-tasks, checks for stop
@@ -18,7 +18,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
-#include <linux/cpuhotplug.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel_stat.h>
 #include <linux/kthread.h>
@@ -38,7 +37,6 @@
 #define CS_SLEEP_SLACK_NS	(50 * NSEC_PER_USEC)
 
 static struct cs_cpu **cs_cpus;
-static enum cpuhp_state cs_hp_state;
 
 /**
  * struct cs_raw - the kernel's own counters a worker turns into its stats
@@ -322,44 +320,4 @@ void cs_workers_exit(void)
 		kfree(cs_cpus[cpu]);
 	kfree(cs_cpus);
 	cs_cpus = NULL;
-}
-
-static int cs_cpu_online(unsigned int cpu)
-{
-	int ret = 0;
-
-	mutex_lock(&cs_lock);
-	if (cs_running && cs_cpu_selected(cpu))
-		ret = cs_worker_start(cpu);
-	mutex_unlock(&cs_lock);
-	/* Never fail the CPU's bring-up because of a load generator. */
-	if (ret)
-		pr_err("CPU %u: worker not started after online: %d\n",
-		       cpu, ret);
-	return 0;
-}
-
-static int cs_cpu_offline(unsigned int cpu)
-{
-	mutex_lock(&cs_lock);
-	cs_worker_stop(cpu);
-	mutex_unlock(&cs_lock);
-	return 0;
-}
-
-int cs_hotplug_init(void)
-{
-	int ret;
-
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "cpustress:online",
-					cs_cpu_online, cs_cpu_offline);
-	if (ret < 0)
-		return ret;
-	cs_hp_state = ret;
-	return 0;
-}
-
-void cs_hotplug_exit(void)
-{
-	cpuhp_remove_state_nocalls(cs_hp_state);
 }

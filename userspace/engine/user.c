@@ -3,7 +3,7 @@
  * The user-space engine: the work unit in pinned pthreads, the baseline the
  * kernel engine is measured against and the fallback where no module can be
  * loaded. It behaves as kmod/ does: same work unit, duty cycle, counters,
- * rates, limits and errors. This file is the twin of kmod/main.c: settings,
+ * rates, limits and errors. This file is the twin of kmod/run.c: settings,
  * start/stop, time limit, status; the workers are in engine/user_worker.c.
  *
  * Where user space differs:

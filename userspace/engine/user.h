@@ -3,7 +3,7 @@
  * The user-space engine's insides, shared by its three files:
  *
  *   engine/user.c          configuration, start/stop, time limit, status
- *                          (the twin of kmod/main.c)
+ *                          (the twin of kmod/run.c)
  *   engine/user_sampler.c  samples and the measurement window (sampler.c)
  *   engine/user_worker.c   the pinned worker threads (worker.c)
  *
@@ -98,7 +98,7 @@ struct ue_cpu {
  * @cpu: per-CPU state, each on its own cache lines
  * @running: a run is on
  * @owned: the run is owned: its end gives back @loan
- * @loan: the settings an owned run found (as kmod/main.c's cs_loan)
+ * @loan: the settings an owned run found (as kmod/run.c's cs_loan)
  * @run_id: +1 on every start
  * @deadline_ns: when the time limit stops the run, 0 = none
  * @wake_lock: protects nothing; the mutex of @wake

@@ -1,65 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cpustress: does this machine get the CPU it was promised?
+ * cpustress run: the configuration, its lock, the setters, start/stop, the
+ * owned run's settings loan, its time limit and CPU hotplug.
  *
- * One kernel thread per selected CPU, bound to it, runs a standard work unit
- * on a duty cycle; the module counts units per CPU and reports the rate and
- * why it is low (steal, run-queue wait, interrupts) through sysfs and /proc.
- *
- * This file holds the configuration, the start/stop state machine and the
- * module's load and unload. Lock order: cpus_read_lock(), then cs_lock.
+ * The interfaces (netlink.c, sysfs.c, procfs.c) and module.c change state
+ * only through this file; it drives the workers (worker.c) and the sampler
+ * (sampler.c), which never call back up. Lock order: cpus_read_lock(), then
+ * cs_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/ctype.h>
 #include <linux/jiffies.h>
-#include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/slab.h>
-#include <linux/stringify.h>
 #include <linux/workqueue.h>
 
 #include "cpustress.h"
-#include <cpustress/version.h>
+#include "run.h"
 
-static bool autostart;
-module_param(autostart, bool, 0444);
-MODULE_PARM_DESC(autostart, "Start loading the CPUs at module load (default 0)");
-
-static unsigned int busy_pct = CS_BUSY_PCT_MAX;
-module_param(busy_pct, uint, 0444);
-MODULE_PARM_DESC(busy_pct, "Initial busy share of each period, "
-		 __stringify(CS_BUSY_PCT_MIN) ".." __stringify(CS_BUSY_PCT_MAX)
-		 " (default " __stringify(CS_BUSY_PCT_MAX) ")");
-
-static char *cpus;
-module_param(cpus, charp, 0444);
-MODULE_PARM_DESC(cpus, "Initial cpulist to load (default: all online CPUs)");
-
-static unsigned int period_ms = CS_PERIOD_MS_DEFAULT;
-module_param(period_ms, uint, 0444);
-MODULE_PARM_DESC(period_ms, "Initial duty-cycle period in ms, "
-		 __stringify(CS_PERIOD_MS_MIN) ".." __stringify(CS_PERIOD_MS_MAX)
-		 " (default " __stringify(CS_PERIOD_MS_DEFAULT) ")");
-
-static unsigned int interval_ms = CS_INTERVAL_MS_DEFAULT;
-module_param(interval_ms, uint, 0444);
-MODULE_PARM_DESC(interval_ms, "Initial sampling interval in ms, "
-		 __stringify(CS_INTERVAL_MS_MIN) ".." __stringify(CS_INTERVAL_MS_MAX)
-		 " (default " __stringify(CS_INTERVAL_MS_DEFAULT) ")");
-
-unsigned int cs_wu_kib = CS_WU_KIB_DEFAULT;
-module_param_named(wu_kib, cs_wu_kib, uint, 0444);
-MODULE_PARM_DESC(wu_kib, "Work-unit buffer per CPU in KiB, "
-		 __stringify(CS_WU_KIB_MIN) ".." __stringify(CS_WU_KIB_MAX)
-		 " (default " __stringify(CS_WU_KIB_DEFAULT) ")");
-
-unsigned int cs_wu_spins = CS_WU_SPINS_DEFAULT;
-module_param_named(wu_spins, cs_wu_spins, uint, 0444);
-MODULE_PARM_DESC(wu_spins, "Spin iterations per element, "
-		 __stringify(CS_WU_SPINS_MIN) ".." __stringify(CS_WU_SPINS_MAX)
-		 " (default " __stringify(CS_WU_SPINS_DEFAULT) ")");
+static enum cpuhp_state cs_hp_state;
 
 struct cs_config cs_cfg;
 /* Serialises configuration changes, start/stop and the worker table. */
@@ -88,11 +49,6 @@ static struct {
 	bool cpus_all;
 	cpumask_var_t cpus;
 } cs_loan;
-
-static inline bool cs_in_range(u32 v, u32 lo, u32 hi)
-{
-	return v >= lo && v <= hi;
-}
 
 bool cs_cpu_selected(unsigned int cpu)
 {
@@ -481,17 +437,44 @@ u64 cs_units_total(void)
 	return sum;
 }
 
-static int __init cs_check_params(void)
+static int cs_cpu_online(unsigned int cpu)
 {
-	if (!cs_in_range(busy_pct, CS_BUSY_PCT_MIN, CS_BUSY_PCT_MAX) ||
-	    !cs_in_range(period_ms, CS_PERIOD_MS_MIN, CS_PERIOD_MS_MAX) ||
-	    !cs_in_range(interval_ms, CS_INTERVAL_MS_MIN, CS_INTERVAL_MS_MAX) ||
-	    !cs_in_range(cs_wu_kib, CS_WU_KIB_MIN, CS_WU_KIB_MAX) ||
-	    !cs_in_range(cs_wu_spins, CS_WU_SPINS_MIN, CS_WU_SPINS_MAX)) {
-		pr_err("parameter out of range: see modinfo cpustress\n");
-		return -ERANGE;
-	}
+	int ret = 0;
+
+	mutex_lock(&cs_lock);
+	if (cs_running && cs_cpu_selected(cpu))
+		ret = cs_worker_start(cpu);
+	mutex_unlock(&cs_lock);
+	/* Never fail the CPU's bring-up because of a load generator. */
+	if (ret)
+		pr_err("CPU %u: worker not started after online: %d\n",
+		       cpu, ret);
 	return 0;
+}
+
+static int cs_cpu_offline(unsigned int cpu)
+{
+	mutex_lock(&cs_lock);
+	cs_worker_stop(cpu);
+	mutex_unlock(&cs_lock);
+	return 0;
+}
+
+static int cs_hotplug_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "cpustress:online",
+					cs_cpu_online, cs_cpu_offline);
+	if (ret < 0)
+		return ret;
+	cs_hp_state = ret;
+	return 0;
+}
+
+static void cs_hotplug_exit(void)
+{
+	cpuhp_remove_state_nocalls(cs_hp_state);
 }
 
 static void cs_config_free(void)
@@ -500,7 +483,8 @@ static void cs_config_free(void)
 	free_cpumask_var(cs_cfg.cpus);
 }
 
-static int __init cs_config_init(void)
+static int __init cs_config_init(u32 busy_pct, u32 period_ms, u32 interval_ms,
+				 const char *cpus)
 {
 	int ret;
 
@@ -526,51 +510,37 @@ static int __init cs_config_init(void)
 	return ret;
 }
 
-static int __init cs_init(void)
+/**
+ * cs_run_init() - set up the configuration, the workers and the sampler
+ * @busy_pct: initial busy share, checked by the caller
+ * @period_ms: initial period, checked by the caller
+ * @interval_ms: initial sampling interval, checked by the caller
+ * @cpus: initial cpulist, or NULL for every online CPU
+ * @notify: called with every sample (the netlink SAMPLE event)
+ *
+ * Return: 0 or a negative errno; on error nothing is left set up.
+ */
+int __init cs_run_init(u32 busy_pct, u32 period_ms, u32 interval_ms,
+		       const char *cpus,
+		       void (*notify)(u64 seq, u64 ts_ns, u64 dt_ns, u64 ops_total,
+				      const struct cs_cpu_rate *rates))
 {
 	int ret;
 
-	ret = cs_check_params();
-	if (ret)
-		return ret;
-	ret = cs_config_init();
+	ret = cs_config_init(busy_pct, period_ms, interval_ms, cpus);
 	if (ret)
 		return ret;
 	ret = cs_workers_init();
 	if (ret)
 		goto err_config;
-	ret = cs_sampler_init();
+	ret = cs_sampler_init(notify);
 	if (ret)
 		goto err_workers;
 	ret = cs_hotplug_init();
 	if (ret)
 		goto err_sampler;
-	ret = cs_sysfs_init();
-	if (ret)
-		goto err_hotplug;
-	ret = cs_procfs_init();
-	if (ret)
-		goto err_sysfs;
-	ret = cs_netlink_init();
-	if (ret)
-		goto err_procfs;
-	pr_info("loaded: work unit %u KiB x %u spins, %u possible CPUs\n",
-		cs_wu_kib, cs_wu_spins, num_possible_cpus());
-	if (autostart) {
-		ret = cs_start(0);
-		if (ret)
-			goto err_netlink;
-	}
 	return 0;
 
-err_netlink:
-	cs_netlink_exit();
-err_procfs:
-	cs_procfs_exit();
-err_sysfs:
-	cs_sysfs_exit();
-err_hotplug:
-	cs_hotplug_exit();
 err_sampler:
 	cs_sampler_exit();
 err_workers:
@@ -580,14 +550,16 @@ err_config:
 	return ret;
 }
 
-static void __exit cs_exit(void)
+/**
+ * cs_run_exit() - stop the run and free what cs_run_init() set up
+ *
+ * The interfaces must be gone already: no new requests, then no new
+ * workers, then stop the rest.
+ */
+void cs_run_exit(void)
 {
 	u64 units;
 
-	/* No new requests first, then no new workers, then stop the rest. */
-	cs_procfs_exit();
-	cs_sysfs_exit();
-	cs_netlink_exit();
 	cs_hotplug_exit();
 	cancel_work_sync(&cs_release_work);
 	cs_stop();
@@ -598,11 +570,3 @@ static void __exit cs_exit(void)
 	cs_config_free();
 	pr_info("unloaded: %llu units done\n", units);
 }
-
-module_init(cs_init);
-module_exit(cs_exit);
-
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("CPU work-unit load generator and throughput reporter");
-MODULE_AUTHOR("The cpustress developers");
-MODULE_VERSION(CS_VERSION);
