@@ -107,14 +107,6 @@ static int cs_nl_put_cpulist(struct sk_buff *skb, int attr,
 	return 0;
 }
 
-static enum cpustress_cpu_state cs_nl_cpu_state(unsigned int cpu)
-{
-	if (!cpu_online(cpu))
-		return CPUSTRESS_CPU_OFFLINE;
-	return READ_ONCE(cs_cpu_get(cpu)->task) ? CPUSTRESS_CPU_RUNNING :
-						  CPUSTRESS_CPU_IDLE;
-}
-
 /* Configuration and run state; cs_lock held. */
 static int cs_nl_fill_config(struct sk_buff *skb, struct cpumask *loaded)
 {
@@ -362,7 +354,7 @@ static int cs_nl_fill_stats(struct sk_buff *skb, unsigned int cpu,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, CPUSTRESS_CPU_A_ID, cpu) ||
-	    nla_put_u8(skb, CPUSTRESS_CPU_A_STATE, cs_nl_cpu_state(cpu)) ||
+	    nla_put_u8(skb, CPUSTRESS_CPU_A_STATE, cs_cpu_state(cpu)) ||
 	    cs_nl_put_counters(skb, scratch,
 			       READ_ONCE(cs_cpu_get(cpu)->stats.units)) ||
 	    cs_nl_put_rate(skb, &r)) {
@@ -498,7 +490,7 @@ void cs_netlink_sample(u64 seq, u64 ts_ns, u64 dt_ns, u64 ops_total,
 		nest = nla_nest_start(msg, CPUSTRESS_A_CPU);
 		if (!nest ||
 		    nla_put_u32(msg, CPUSTRESS_CPU_A_ID, cpu) ||
-		    nla_put_u8(msg, CPUSTRESS_CPU_A_STATE, cs_nl_cpu_state(cpu)) ||
+		    nla_put_u8(msg, CPUSTRESS_CPU_A_STATE, cs_cpu_state(cpu)) ||
 		    cs_nl_put_rate(msg, &rates[cpu]))
 			goto err;
 		nla_nest_end(msg, nest);

@@ -10,12 +10,11 @@
 #include "iface.h"
 #include "run.h"
 
-static const char *cs_cpu_state(unsigned int cpu)
-{
-	if (!cpu_online(cpu))
-		return "offline";
-	return READ_ONCE(cs_cpu_get(cpu)->task) ? "running" : "idle";
-}
+static const char * const cs_cpu_state_names[] = {
+	[CPUSTRESS_CPU_OFFLINE] = "offline",
+	[CPUSTRESS_CPU_IDLE] = "idle",
+	[CPUSTRESS_CPU_RUNNING] = "running",
+};
 
 static void cs_show_pm(struct seq_file *m, u32 pm)
 {
@@ -57,7 +56,7 @@ static int cs_proc_show(struct seq_file *m, void *v)
 		units = READ_ONCE(s->units);
 		errors += READ_ONCE(s->selfcheck_errors);
 		snprintf(name, sizeof(name), "%u", cpu);
-		cs_show_row(m, name, cs_cpu_state(cpu), ops, units, &r);
+		cs_show_row(m, name, cs_cpu_state_names[cs_cpu_state(cpu)], ops, units, &r);
 		if (!READ_ONCE(cs_cpu_get(cpu)->task))
 			continue;
 		/* Shares and percentiles of the total: over loaded CPUs. */

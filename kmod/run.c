@@ -55,6 +55,20 @@ bool cs_cpu_selected(unsigned int cpu)
 	return cs_cfg.cpus_all || cpumask_test_cpu(cpu, cs_cfg.cpus);
 }
 
+/**
+ * cs_cpu_state() - what a CPU is doing, for /proc and netlink alike
+ * @cpu: the CPU
+ *
+ * Return: CPUSTRESS_CPU_OFFLINE, _RUNNING when its worker runs, else _IDLE.
+ */
+enum cpustress_cpu_state cs_cpu_state(unsigned int cpu)
+{
+	if (!cpu_online(cpu))
+		return CPUSTRESS_CPU_OFFLINE;
+	return READ_ONCE(cs_cpu_get(cpu)->task) ? CPUSTRESS_CPU_RUNNING :
+						  CPUSTRESS_CPU_IDLE;
+}
+
 static void cs_lock_all(void)
 {
 	cpus_read_lock();

@@ -6,6 +6,8 @@
 #ifndef CPUSTRESS_KMOD_RUN_H
 #define CPUSTRESS_KMOD_RUN_H
 
+#include <uapi/linux/cpustress.h>
+
 #include "cpustress.h"
 
 static inline bool cs_in_range(u32 v, u32 lo, u32 hi)
@@ -20,6 +22,7 @@ int cs_run_init(u32 busy_pct, u32 period_ms, u32 interval_ms,
 void cs_run_exit(void);
 
 bool cs_cpu_selected(unsigned int cpu);
+enum cpustress_cpu_state cs_cpu_state(unsigned int cpu);
 int cs_start(u32 owner);
 void cs_stop(void);
 void cs_owner_released(u32 portid);
