@@ -212,50 +212,49 @@ static ssize_t cpu_units_total_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%llu\n", READ_ONCE(cs_cpu_get(cpu)->stats.units));
 }
 
-static ssize_t cpu_busy_pct_show(struct kobject *kobj,
-				 struct kobj_attribute *attr, char *buf)
+/*
+ * A per-CPU percentage: one show for all, the attribute says which field
+ * of the rate it prints.
+ */
+struct cs_pct_attr {
+	struct kobj_attribute attr;
+	size_t field;	/* offset of a u32 per-mille in struct cs_cpu_rate */
+};
+
+static ssize_t cpu_pct_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
 {
+	size_t field = container_of(attr, struct cs_pct_attr, attr)->field;
 	struct cs_cpu_rate r;
 
 	cs_dir_rate(kobj, &r);
-	return cs_emit_pm(buf, r.busy_pm);
+	return cs_emit_pm(buf, *(u32 *)((char *)&r + field));
 }
 
-static ssize_t cpu_steal_pct_show(struct kobject *kobj,
-				  struct kobj_attribute *attr, char *buf)
-{
-	struct cs_cpu_rate r;
-
-	cs_dir_rate(kobj, &r);
-	return cs_emit_pm(buf, r.steal_pm);
+#define CS_PCT_ATTR(_name, _field) {					\
+	.attr = __ATTR(_name, 0444, cpu_pct_show, NULL),		\
+	.field = offsetof(struct cs_cpu_rate, _field),			\
 }
 
-static ssize_t cpu_wait_pct_show(struct kobject *kobj,
-				 struct kobj_attribute *attr, char *buf)
-{
-	struct cs_cpu_rate r;
-
-	cs_dir_rate(kobj, &r);
-	return cs_emit_pm(buf, r.wait_pm);
-}
+/* cpu_pct_show() reads the fields CS_PCT_ATTR() names below as u32. */
+static_assert(sizeof_field(struct cs_cpu_rate, busy_pm) == sizeof(u32) &&
+	      sizeof_field(struct cs_cpu_rate, steal_pm) == sizeof(u32) &&
+	      sizeof_field(struct cs_cpu_rate, wait_pm) == sizeof(u32));
 
 static struct kobj_attribute cs_cpu_attr_ops_per_sec =
 	__ATTR(ops_per_sec, 0444, cpu_ops_per_sec_show, NULL);
 static struct kobj_attribute cs_cpu_attr_units_total =
 	__ATTR(units_total, 0444, cpu_units_total_show, NULL);
-static struct kobj_attribute cs_cpu_attr_busy_pct =
-	__ATTR(busy_pct, 0444, cpu_busy_pct_show, NULL);
-static struct kobj_attribute cs_cpu_attr_steal_pct =
-	__ATTR(steal_pct, 0444, cpu_steal_pct_show, NULL);
-static struct kobj_attribute cs_cpu_attr_wait_pct =
-	__ATTR(wait_pct, 0444, cpu_wait_pct_show, NULL);
+static struct cs_pct_attr cs_cpu_attr_busy_pct = CS_PCT_ATTR(busy_pct, busy_pm);
+static struct cs_pct_attr cs_cpu_attr_steal_pct = CS_PCT_ATTR(steal_pct, steal_pm);
+static struct cs_pct_attr cs_cpu_attr_wait_pct = CS_PCT_ATTR(wait_pct, wait_pm);
 
 static struct attribute *cs_cpu_attrs[] = {
 	&cs_cpu_attr_ops_per_sec.attr,
 	&cs_cpu_attr_units_total.attr,
-	&cs_cpu_attr_busy_pct.attr,
-	&cs_cpu_attr_steal_pct.attr,
-	&cs_cpu_attr_wait_pct.attr,
+	&cs_cpu_attr_busy_pct.attr.attr,
+	&cs_cpu_attr_steal_pct.attr.attr,
+	&cs_cpu_attr_wait_pct.attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(cs_cpu);
