@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cpustress sampler: every interval_ms, turn each CPU's counters into rates
- * over the interval and keep them in a ring of recent samples.
+ * over the interval. The samples are written round a ring of CS_RING_LEN,
+ * but only the newest, ring[head], is ever read: by cs_sample_cpu() and
+ * cs_sample_latest() for sysfs, /proc and GET_STATS.
  *
  * The sampler runs whether or not the workers do, so a stopped module reads
  * 0 ops/s after one interval, and the first interval after a start already
- * shows the load. Each sample also goes out as a netlink SAMPLE event.
+ * shows the load. Each sample also goes to the notify callback given at
+ * init (netlink.c's SAMPLE event) before it becomes the newest.
  *
  * Also here: the measurement window of GET_STATS. Counters never reset; a
  * window is a base snapshot that RESET_STATS replaces.
@@ -42,7 +45,7 @@ struct cs_sample {
  * struct cs_sampler - the sampler's state
  * @work: the periodic work
  * @lock: protects everything below
- * @ring: recent samples
+ * @ring: the samples; only @ring[@head] is read
  * @head: index of the newest sample in @ring
  * @seq: sequence number of the newest sample, 0 before the first
  * @prev_ts: end of the previous interval
