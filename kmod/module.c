@@ -118,7 +118,7 @@ static void __exit cs_exit(void)
 	cs_procfs_exit();
 	cs_sysfs_exit();
 	cs_netlink_exit();
-	cs_run_exit();
+	pr_info("unloaded: %llu units done\n", cs_run_exit());
 }
 
 module_init(cs_init);

@@ -569,8 +569,10 @@ err_config:
  *
  * The interfaces must be gone already: no new requests, then no new
  * workers, then stop the rest.
+ *
+ * Return: the units done since load, over all CPUs.
  */
-void cs_run_exit(void)
+u64 cs_run_exit(void)
 {
 	u64 units;
 
@@ -582,5 +584,5 @@ void cs_run_exit(void)
 	units = cs_units_total();
 	cs_workers_exit();
 	cs_config_free();
-	pr_info("unloaded: %llu units done\n", units);
+	return units;
 }

@@ -19,7 +19,7 @@ int cs_run_init(u32 busy_pct, u32 period_ms, u32 interval_ms,
 		const char *cpus,
 		void (*notify)(u64 seq, u64 ts_ns, u64 dt_ns, u64 ops_total,
 			       const struct cs_cpu_rate *rates));
-void cs_run_exit(void);
+u64 cs_run_exit(void);
 
 bool cs_cpu_selected(unsigned int cpu);
 enum cpustress_cpu_state cs_cpu_state(unsigned int cpu);
