@@ -53,6 +53,18 @@ usage_error "--interval: 5 is out of range" set set --interval 5
 usage_error "--count: 0 is out of range" top top --count 0
 usage_error "'quantum' is not kernel or user" top top --engine quantum
 
+# A value only the engine or the plan can refuse is an argument error too:
+# exit 2 with the usage, as a malformed one (no CPU numbered nproc --all).
+nocpu=$(nproc --all)
+usage_error "--cpus: CPU $nocpu is not online" sweep sweep --engine user --busy 50 --cpus "$nocpu"
+usage_error "--cpus-steps $((nocpu + 1)): only" sweep sweep --engine user --cpus-steps "$((nocpu + 1))"
+usage_error "more than the time limit" sweep sweep --engine user --busy 50,60 --duration 30 --time-limit 10
+usage_error "cpus: " start start --engine user --cpus "$nocpu"
+# Each number out of range, or not a number, says its range.
+usage_error "'-1' is not a number of seconds in 0.002..3600" sweep sweep --duration -1
+usage_error "--warmup: 601 s is out of range 0..600 s" sweep sweep --warmup 601
+usage_error "'-5' is not a number: give a whole number in 1..100" start start --busy -5
+
 # Without the module, a kernel command says why on this host
 # (engine/kernel_why.c), names the fallback and exits 1.
 if ! grep -q '^cpustress ' /proc/modules 2>/dev/null; then

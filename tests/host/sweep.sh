@@ -95,5 +95,6 @@ check "plan longer than --time-limit: exit 2 saying so" \
 	test "$rc" = 2 -a "$(grep -c 'more than the time limit' "$tmp/err")" = 1
 "$cli" sweep --engine user --cpus-steps 1,4096 >/dev/null 2>"$tmp/err"
 rc=$?
-check "more CPU steps than CPUs: exit 1" \
-	test "$rc" = 1 -a "$(grep -c 'CPUs to draw from' "$tmp/err")" = 1
+check "more CPU steps than CPUs: exit 2 with the usage" \
+	test "$rc" = 2 -a "$(grep -c 'CPUs to draw from' "$tmp/err")" = 1 -a \
+	"$(grep -c '^usage: cpustress sweep' "$tmp/err")" = 1

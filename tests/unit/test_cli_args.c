@@ -85,7 +85,7 @@ static const struct {
 	/* not numbers */
 	{ "start --busy abc", "'abc' is not a number" },
 	{ "start --busy 5x", "'5x' is not a number" },
-	{ "start --busy -5", "'-5' is not a number" },
+	{ "start --busy -5", "'-5' is not a number: give a whole number in 1..100" },
 	{ "start --busy +5", "'+5' is not a number" },
 	{ "start --busy 0x10", "'0x10' is not a number" },
 	{ "start --busy 5.5", "'5.5' is not a number" },
@@ -137,8 +137,9 @@ static const struct {
 	{ "sweep --duration 2.", "'2.' is not a number of seconds" },
 	{ "sweep --duration 0.0001", "at most 3 decimals" },
 	{ "sweep --duration 1.2.3", "not a number of seconds" },
-	{ "sweep --warmup 601", "--warmup: 601 s is out of range 0.000..600 s" },
-	{ "sweep --warmup -1", "'-1' is not a number of seconds" },
+	{ "sweep --warmup 601", "--warmup: 601 s is out of range 0..600 s" },
+	{ "sweep --warmup -1", "'-1' is not a number of seconds in 0..600" },
+	{ "sweep --duration -1", "'-1' is not a number of seconds in 0.002..3600" },
 	{ "sweep --runs 0", "--runs: 0 is out of range 1..100" },
 	{ "sweep --seed x1", "--seed: 'x1' is not a number" },
 	{ "sweep --seed -3", "--seed: '-3' is not a number" },
@@ -170,6 +171,11 @@ static void test_bad_args(void **state)
 				 bad[i].cmdline, err, bad[i].err);
 		if (strchr(err, '\n'))
 			fail_msg("'%s': message is not one line: '%s'",
+				 bad[i].cmdline, err);
+		/* A value that is not a number in range says the range. */
+		if ((strstr(err, "not a number") || strstr(err, "out of range") ||
+		     strstr(err, "list of numbers")) && !strstr(err, ".."))
+			fail_msg("'%s': message names no range: '%s'",
 				 bad[i].cmdline, err);
 	}
 }

@@ -138,6 +138,8 @@ enum cs_parse parse_serve_args(int argc, char **argv, struct cs_serve_opts *o,
 
 int cmd_parse_result(enum cs_parse r, const char *cmd, const char *usage,
 		     const char *err);
+int cmd_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* --- main.c: shared by the commands ---------------------------------- */
 
@@ -146,6 +148,8 @@ extern volatile sig_atomic_t cs_interrupted;
 void cs_install_signals(void);
 int cs_open_engine(const char *name, struct cs_engine **e);
 int cs_fail(struct cs_engine *e, const char *what);
+int cs_fail_setting(struct cs_engine *e, int err, const char *what,
+		    const char *usage);
 
 /* --- json_out.c ------------------------------------------------------ */
 

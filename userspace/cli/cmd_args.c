@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -289,16 +290,35 @@ enum {
 	SWEEP_FORMAT, SWEEP_OUTPUT, SWEEP_ENGINE, SWEEP_SEED, SWEEP_HELP,
 };
 
+/* @ms as seconds, without trailing zeros: "2", "0.5", "0.002". */
+static const char *fmt_secs(char *buf, size_t len, uint32_t ms)
+{
+	size_t n;
+
+	if (!(ms % 1000)) {
+		snprintf(buf, len, "%u", ms / 1000);
+		return buf;
+	}
+	snprintf(buf, len, "%u.%03u", ms / 1000, ms % 1000);
+	for (n = strlen(buf); buf[n - 1] == '0'; n--)
+		buf[n - 1] = '\0';
+	return buf;
+}
+
 /*
  * Decimal seconds ("2", "0.5", "1.25") to ms, in [@min_ms, @max_ms]; at
- * most 3 decimals.
+ * most 3 decimals. Both messages name the range.
  */
 static int arg_ms(struct cs_argscan *sc, int idx, uint32_t min_ms,
 		  uint32_t max_ms, uint32_t *out)
 {
 	const char *name = sc->opts[idx].name, *v = sc->val;
+	char lo[16], hi[16];
 	uint64_t ms = 0;
 	int dec = -1;
+
+	fmt_secs(lo, sizeof(lo), min_ms);
+	fmt_secs(hi, sizeof(hi), max_ms);
 
 	for (; *v; v++) {
 		if (*v == '.' && dec < 0) {
@@ -317,16 +337,15 @@ static int arg_ms(struct cs_argscan *sc, int idx, uint32_t min_ms,
 	for (dec = dec < 0 ? 0 : dec; dec < 3; dec++)
 		ms *= 10;
 	if (ms < min_ms || ms > max_ms) {
-		cs_arg_error(sc, "--%s: %s s is out of range %u.%03u..%u s",
-			     name, sc->val, min_ms / 1000, min_ms % 1000,
-			     max_ms / 1000);
+		cs_arg_error(sc, "--%s: %s s is out of range %s..%s s",
+			     name, sc->val, lo, hi);
 		return CS_ARG_ERR;
 	}
 	*out = (uint32_t)ms;
 	return 0;
 bad:
-	cs_arg_error(sc, "--%s: '%s' is not a number of seconds (like 2 or 0.5, at most 3 decimals)",
-		     name, sc->val);
+	cs_arg_error(sc, "--%s: '%s' is not a number of seconds in %s..%s (like 2 or 0.5, at most 3 decimals)",
+		     name, sc->val, lo, hi);
 	return CS_ARG_ERR;
 }
 
@@ -508,9 +527,32 @@ int cmd_parse_result(enum cs_parse r, const char *cmd, const char *usage,
 		fputs(usage, stdout);
 		return 0;
 	default:
-		fprintf(stderr, PROG_NAME " %s: %s\n%s", cmd, err, usage);
-		return EXIT_USAGE;
+		return cmd_usage_error(cmd, usage, "%s", err);
 	}
+}
+
+/**
+ * cmd_usage_error() - an argument error, found while parsing or later
+ * @cmd: the command's name
+ * @usage: its usage line
+ * @fmt: the one-line message
+ *
+ * An argument that only the engine or the plan can refuse (a CPU that is
+ * not online, more CPU steps than CPUs) is reported as the parser reports
+ * a malformed one.
+ *
+ * Return: EXIT_USAGE.
+ */
+int cmd_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG_NAME " %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage);
+	return EXIT_USAGE;
 }
 
 /* --- serve ----------------------------------------------------------- */

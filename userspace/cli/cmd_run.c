@@ -73,8 +73,9 @@ static int run_start(struct cs_engine *e, const struct cs_start_opts *o)
 	/* Before the start: a signal right after it must still stop it. */
 	if (foreground)
 		cs_install_signals();
-	if (e->ops->start(e, &o->set) < 0)
-		return cs_fail(e, "start");
+	ret = e->ops->start(e, &o->set);
+	if (ret < 0)
+		return cs_fail_setting(e, ret, "start", start_usage);
 	if (!foreground)
 		return 0;
 	st = calloc(1, sizeof(*st));
@@ -144,8 +145,9 @@ int set_main(int argc, char **argv)
 	ret = cs_open_engine(CS_ENGINE_KERNEL, &e);
 	if (ret)
 		return ret;
-	if (e->ops->set(e, &o.set) < 0)
-		ret = cs_fail(e, "set");
+	ret = e->ops->set(e, &o.set);
+	if (ret < 0)
+		ret = cs_fail_setting(e, ret, "set", set_usage);
 	cs_engine_close(e);
 	return ret;
 }

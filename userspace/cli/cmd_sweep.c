@@ -56,10 +56,10 @@ static int check_time_limit(struct cs_sweep_plan *p, bool given)
 				   CS_SWEEP_LIMIT_MAX * 1000U;
 	if (est <= p->time_limit_ms)
 		return 0;
-	fprintf(stderr, PROG_NAME " sweep: the plan takes about %llu s (%u levels x %u runs + %u reference windows, each warm-up + duration), more than the time limit of %u s: raise --time-limit or shorten the plan\n",
-		(unsigned long long)(est / 1000), p->nlevels, p->runs,
-		cs_design_nrefs(p->nlevels, p->runs), p->time_limit_ms / 1000);
-	return EXIT_USAGE;
+	return cmd_usage_error("sweep", sweep_usage, "the plan takes about %llu s (%u levels x %u runs + %u reference windows, each warm-up + duration), more than the time limit of %u s: raise --time-limit or shorten the plan",
+			       (unsigned long long)(est / 1000), p->nlevels,
+			       p->runs, cs_design_nrefs(p->nlevels, p->runs),
+			       p->time_limit_ms / 1000);
 }
 
 /* Before the start: room for every result, then the file, still empty. */
@@ -119,7 +119,13 @@ static int run_sweep(struct cs_engine *e, const struct cs_sweep_opts *o)
 		return EXIT_RUNTIME;
 	}
 	s->plan = o->plan;
-	if (cs_sweep_prepare(e, s, err, sizeof(err)) < 0) {
+	ret = cs_sweep_prepare(e, s, err, sizeof(err));
+	if (ret == -EINVAL) {
+		/* The plan does not fit this host: CPUs, steps. */
+		code = cmd_usage_error("sweep", sweep_usage, "%s", err);
+		goto out;
+	}
+	if (ret < 0) {
 		fprintf(stderr, PROG_NAME ": %s\n", err);
 		code = EXIT_RUNTIME;
 		goto out;

@@ -89,6 +89,20 @@ int cs_fail(struct cs_engine *e, const char *what)
 }
 
 /*
+ * A start or set the engine refused: a setting it finds invalid (a CPU
+ * that is not online) is an argument error, exit 2 with the usage, as the
+ * parser's own; anything else is cs_fail().
+ */
+int cs_fail_setting(struct cs_engine *e, int err, const char *what,
+		    const char *usage)
+{
+	if (err != -EINVAL && err != -ERANGE)
+		return cs_fail(e, what);
+	return cmd_usage_error(what, usage, "%s",
+			       e->err[0] ? e->err : "invalid setting");
+}
+
+/*
  * The per-CPU table of status and top. @first is a column of the caller's
  * own (top's sample number, or ""); @units is status's unit count, NULL
  * for top, whose samples carry none.

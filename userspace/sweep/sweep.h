@@ -428,7 +428,9 @@ int cs_sweep_check_cpus(struct cs_engine *e, const struct cs_sweep_plan *p,
  * @err: why the plan cannot run ("CPU-count step 8: only 2 CPUs online")
  * @errlen: its size
  *
- * Nothing runs yet. Return: 0, or a negative errno with @err set.
+ * Nothing runs yet. Return: 0, -EINVAL when the plan does not fit the host
+ * (its CPUs, its CPU-count steps: the caller's arguments are wrong), or
+ * another negative errno, all with @err set.
  */
 int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
 		     size_t errlen);

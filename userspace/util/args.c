@@ -167,7 +167,8 @@ int cs_arg_u32(struct cs_argscan *sc, int idx, uint32_t min, uint32_t max,
 	int ret = cs_parse_u32(sc->val, min, max, out);
 
 	if (ret == -EINVAL) {
-		cs_arg_error(sc, "--%s: '%s' is not a number", name, sc->val);
+		cs_arg_error(sc, "--%s: '%s' is not a number: give a whole number in %u..%u",
+			     name, sc->val, min, max);
 		return CS_ARG_ERR;
 	}
 	if (ret == -ERANGE) {
@@ -204,8 +205,8 @@ int cs_arg_u32_list(struct cs_argscan *sc, int idx, uint32_t min,
 		int ret;
 
 		if (!len || len >= sizeof(item)) {
-			cs_arg_error(sc, "--%s: '%s' is not a comma-separated list of numbers",
-				     name, sc->val);
+			cs_arg_error(sc, "--%s: '%s' is not a comma-separated list of numbers in %u..%u",
+				     name, sc->val, min, max);
 			return CS_ARG_ERR;
 		}
 		if (k == cap) {
@@ -217,8 +218,8 @@ int cs_arg_u32_list(struct cs_argscan *sc, int idx, uint32_t min,
 		item[len] = '\0';
 		ret = cs_parse_u32(item, min, max, &out[k]);
 		if (ret == -EINVAL) {
-			cs_arg_error(sc, "--%s: '%s' is not a number", name,
-				     item);
+			cs_arg_error(sc, "--%s: '%s' is not a number: give whole numbers in %u..%u",
+				     name, item, min, max);
 			return CS_ARG_ERR;
 		}
 		if (ret == -ERANGE) {
