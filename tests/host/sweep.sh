@@ -63,6 +63,21 @@ check "JSONL to stdout: one object with the CSV's columns as keys" \
 	test "$(wc -l <"$tmp/r.jsonl")" = 1 -a \
 	"$(jq -r 'keys_unsorted|join(",")' "$tmp/r.jsonl")" = "$(head -1 "$tmp/r.csv")"
 
+# -o's extension names the format; -o - is stdout; a contradiction is refused.
+sweep --busy 50 --runs 1 -o "$tmp/x.csv" >"$tmp/out" 2>/dev/null
+check "-o x.csv without --format writes CSV (the header first)" \
+	test "$(head -1 "$tmp/x.csv")" = "$(head -1 "$tmp/r.csv")"
+(cd "$tmp" && "$cli" sweep --engine user --duration 1 --warmup 0 --busy 50 \
+	--runs 1 -o - >"$tmp/stdout.json" 2>/dev/null)
+check "-o - writes the JSON to stdout" \
+	jqe '.cpustress.levels|length == 1' "$tmp/stdout.json"
+check "-o - leaves no file named '-'" test ! -e "$tmp/-"
+rc=0; sweep --busy 50 --runs 1 -o "$tmp/y.csv" --format json >/dev/null \
+	2>"$tmp/err" || rc=$?
+check "-o y.csv --format json: exit 2, the contradiction named, no file" \
+	test "$rc" = 2 -a ! -e "$tmp/y.csv" -a \
+	"$(grep -c 'the name says csv, --format says json' "$tmp/err")" = 1
+
 # SIGTERM in the middle: what was measured is saved, marked interrupted.
 # (the CLI itself in the background, so that the signal reaches it)
 "$cli" sweep --engine user --duration 1 --warmup 0 --busy 10,20,30,40,50,60 \

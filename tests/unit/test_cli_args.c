@@ -353,6 +353,30 @@ static void test_sweep(void **state)
 	assert_int_equal(p->kind, CS_SWEEP_CPUS);
 	assert_int_equal(p->nlevels, 0);
 	assert_int_equal(o.sweep.format, CS_FMT_CSV);
+
+	/* The format from -o's extension; a contradiction refused. */
+	assert_int_equal(parse("sweep -o dir.v2/r.csv", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(o.sweep.format, CS_FMT_CSV);
+	assert_true(o.sweep.format_given);
+	assert_int_equal(parse("sweep -o r.jsonl --format jsonl", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(o.sweep.format, CS_FMT_JSONL);
+	assert_int_equal(parse("sweep -o dir.csv/r", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_int_equal(o.sweep.format, CS_FMT_JSON);
+	assert_false(o.sweep.format_given);
+	assert_int_equal(parse("sweep -o r.csv --format json", &o, err,
+			       sizeof(err)), CS_PARSE_ERR);
+	assert_non_null(strstr(err, "the name says csv, --format says json"));
+	assert_int_equal(parse("sweep --format jsonl -o r.json", &o, err,
+			       sizeof(err)), CS_PARSE_ERR);
+	/* -o - is stdout, not a file named '-'. */
+	assert_int_equal(parse("sweep -o - --format csv", &o, err,
+			       sizeof(err)), CS_PARSE_OK);
+	assert_null(o.sweep.output);
+	assert_true(o.sweep.stdout_given);
+	assert_int_equal(o.sweep.format, CS_FMT_CSV);
 }
 
 static void test_parse_u32(void **state)

@@ -85,8 +85,9 @@ struct cs_top_opts {
  * @level_timeout_given: --level-timeout was given (else derived)
  * @time_limit_given: --time-limit was given (else derived from the plan)
  * @format: output format
- * @format_given: --format was given
- * @output: -o FILE, or NULL for stdout
+ * @format_given: --format was given, or -o's extension named it
+ * @stdout_given: -o - was given: the results go to stdout
+ * @output: -o FILE, or NULL for stdout (also with -o -)
  * @engine: "kernel" or "user"
  */
 struct cs_sweep_opts {
@@ -95,6 +96,7 @@ struct cs_sweep_opts {
 	bool time_limit_given;
 	enum cs_sweep_format format;
 	bool format_given;
+	bool stdout_given;
 	const char *output;
 	const char *engine;
 };

@@ -413,7 +413,8 @@ static int parse_sweep_opt(struct cs_argscan *sc, int idx,
 			cs_arg_error(sc, "-o: empty file name");
 			return CS_ARG_ERR;
 		}
-		o->output = sc->val;
+		o->output = strcmp(sc->val, "-") ? sc->val : NULL;
+		o->stdout_given = !o->output;
 		return 0;
 	case SWEEP_ENGINE:
 		return parse_engine(sc, &o->engine);
@@ -445,6 +446,29 @@ static int parse_sweep_opt(struct cs_argscan *sc, int idx,
 		o->time_limit_given = true;
 	}
 	return ret;
+}
+
+/*
+ * -o FILE.csv without --format writes CSV; a --format that the name
+ * contradicts (-o r.csv --format json) is refused rather than guessed.
+ */
+static int sweep_output_format(struct cs_argscan *sc, struct cs_sweep_opts *o)
+{
+	enum cs_sweep_format named;
+
+	if (!o->output || cs_sweep_format_of_path(o->output, &named))
+		return 0;
+	if (!o->format_given) {
+		o->format = named;
+		o->format_given = true;
+		return 0;
+	}
+	if (o->format == named)
+		return 0;
+	cs_arg_error(sc, "-o %s: the name says %s, --format says %s: give a name and a format that agree",
+		     o->output, cs_sweep_format_name(named),
+		     cs_sweep_format_name(o->format));
+	return -1;
 }
 
 /**
@@ -495,6 +519,8 @@ enum cs_parse parse_sweep_args(int argc, char **argv,
 		cs_arg_error(&sc, "--busy and --cpus-steps are two kinds of sweep: give one");
 		return CS_PARSE_ERR;
 	}
+	if (sweep_output_format(&sc, o))
+		return CS_PARSE_ERR;
 	held = p->warmup_ms + p->duration_ms;
 	if (!o->level_timeout_given)
 		p->level_timeout_ms = 2 * held + 10000;

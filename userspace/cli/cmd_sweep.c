@@ -88,14 +88,15 @@ static int finish(const struct cs_sweep *s, const struct sweep_out *out)
 			fprintf(stderr, PROG_NAME ": %s\n", err);
 			ret = EXIT_RUNTIME;
 		}
-	} else if (o->format_given) {
+	} else if (o->format_given || o->stdout_given) {
 		if (cs_sweep_write(stdout, s, o->format) < 0 ||
 		    fflush(stdout)) {
 			fprintf(stderr, PROG_NAME ": cannot write the results to stdout\n");
 			ret = EXIT_RUNTIME;
 		}
 	}
-	if (o->output || !o->format_given)
+	/* The summary table, unless stdout carries the results. */
+	if (o->output || !(o->format_given || o->stdout_given))
 		cs_sweep_print_summary(stdout, s);
 	return ret;
 }

@@ -476,8 +476,20 @@ enum cs_sweep_format {
 	CS_FMT_JSONL,
 };
 
+/** The format's name, as --format takes it: "json", "csv" or "jsonl". */
+const char *cs_sweep_format_name(enum cs_sweep_format fmt);
+
 /** Parse "json", "csv" or "jsonl"; -EINVAL otherwise. */
 int cs_sweep_format_parse(const char *name, enum cs_sweep_format *fmt);
+
+/**
+ * cs_sweep_format_of_path() - the format a file name's extension names
+ * @path: a file name
+ * @fmt: set to the format of ".json", ".csv" or ".jsonl"
+ *
+ * Return: 0, or -EINVAL when the name has none of those extensions.
+ */
+int cs_sweep_format_of_path(const char *path, enum cs_sweep_format *fmt);
 
 /** The CSV header line, without its newline (docs/sweep-format.md). */
 extern const char cs_sweep_csv_header[];

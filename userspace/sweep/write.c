@@ -565,17 +565,35 @@ static int write_csv(FILE *f, const struct cs_sweep *s)
 
 /* --- writing --------------------------------------------------------- */
 
+static const char *const format_names[] = {
+	[CS_FMT_JSON] = "json",
+	[CS_FMT_CSV] = "csv",
+	[CS_FMT_JSONL] = "jsonl",
+};
+
+const char *cs_sweep_format_name(enum cs_sweep_format fmt)
+{
+	return format_names[fmt];
+}
+
 int cs_sweep_format_parse(const char *name, enum cs_sweep_format *fmt)
 {
-	if (!strcmp(name, "json"))
-		*fmt = CS_FMT_JSON;
-	else if (!strcmp(name, "csv"))
-		*fmt = CS_FMT_CSV;
-	else if (!strcmp(name, "jsonl"))
-		*fmt = CS_FMT_JSONL;
-	else
+	for (unsigned int i = 0; i < ARRAY_SIZE(format_names); i++) {
+		if (!strcmp(name, format_names[i])) {
+			*fmt = (enum cs_sweep_format)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int cs_sweep_format_of_path(const char *path, enum cs_sweep_format *fmt)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (!dot || strchr(dot, '/'))
 		return -EINVAL;
-	return 0;
+	return cs_sweep_format_parse(dot + 1, fmt);
 }
 
 int cs_sweep_write_errno(FILE *f, const struct cs_sweep *s,
