@@ -62,7 +62,7 @@ start_exporter() {
 	return 1
 }
 
-echo "$key" >"$tmp/keys"
+(umask 077 && echo "$key" >"$tmp/keys")
 
 # --- bad input: exit 2, a clear message -----------------------------------
 

@@ -92,15 +92,19 @@ check "an unusable state directory exits 1 naming it ($rc)" \
 # --- the endpoints ------------------------------------------------------
 
 printf '# the keys of the test\n\n   %s   \nshort\n' "$key" >"$tmp/keys"
+chmod 666 "$tmp/keys"	# warned about below, then 600
 if ! start_serve --load --cpus 0 --listen 127.0.0.1:0 --request-timeout 2; then
 	fail "did not start: $(head -c 400 "$tmp/log")"
 	exit 0
 fi
 url="http://127.0.0.1:$port"
 check "start line names address, engine, state dir and 1 API key" \
-	grep -q "info listening on 127.0.0.1:$port, engine user, state dir $tmp/state, 1 API keys" "$tmp/log"
+	grep -q "info listening on 127.0.0.1:$port, engine user, state dir $tmp/state, 1 API key\$" "$tmp/log"
 check "the short key is ignored with a warning naming its line" \
 	grep -q "warn $tmp/keys:4: a key of 5 characters, ignored" "$tmp/log"
+check "a key file others can read and write is warned about at start" \
+	grep -q "warn the API key file $tmp/keys is readable and writable by others (mode 0666): chmod 600" "$tmp/log"
+chmod 600 "$tmp/keys"
 check "state directory created 0700" \
 	test "$(stat -c %a "$tmp/state")" = 700
 for _ in $(seq 50); do cpu_perf_ok && break; sleep 0.1; done
@@ -186,8 +190,10 @@ post /v1/loadtest -H "X-API-Key: $key"
 check "POST with X-API-Key instead of apikey: 401" test "$code" = 401
 printf '# no keys yet\n' >"$tmp/keys"
 post /v1/loadtest -H "apikey: $key"
-check "POST with an empty key file: 403 saying how to add a key" \
-	test "$code" = 403 -a -n "$(jq -r .error <<<"$body" | grep -F "echo KEY >> $tmp/keys" | grep -F 'at least 8')"
+check "POST with an empty key file: 403, load tests not enabled, no path told" \
+	test "$code" = 403 -a "$(jq -r .error <<<"$body")" = "load tests are not enabled on this server (no API key is set up)"
+check "... and the log says which file has no key and how to add one" \
+	grep -qF "warn a load test refused: the API key file $tmp/keys has no usable key: add a key of at least 8 characters with 'echo KEY >> $tmp/keys'" "$tmp/log"
 printf '%s\n' "$key" >"$tmp/keys"
 get /v1/loadtests
 check "no load test ran after the refusals" \
@@ -360,7 +366,7 @@ else
 fi
 check "/cpu-perf after wrk" cpu_perf_ok
 check "no warnings or errors beyond the expected ones in the log" \
-	test "$(grep -E ' (warn|error) ' "$tmp/log" | grep -vE 'libmicrohttpd: |a key of 5 characters' | wc -l)" = 0
+	test "$(grep -E ' (warn|error) ' "$tmp/log" | grep -vE 'libmicrohttpd: |a key of 5 characters|by others \(mode 0666\)|a load test refused: the API key file .* has no usable key' | wc -l)" = 0
 
 # --- SIGTERM during a load test ------------------------------------------
 

@@ -166,7 +166,7 @@ static void test_ct_equal(void **state)
 static void test_apikey_check(void **state)
 {
 	char msg[CS_ERR_MAX], path[PATH_MAX];
-	const char *keys;
+	const char *keys, *log;
 
 	(void)state;
 	keys = keyfile("# keys\ngood-key-1\nother-key-2\n");
@@ -192,22 +192,70 @@ static void test_apikey_check(void **state)
 	assert_int_equal(cs_apikey_check(keys, "new-key-33", msg, sizeof(msg)),
 			 CS_AUTH_OK);
 
-	/* No usable key: empty, comments and short keys only, missing. */
+	/*
+	 * No usable key: empty, comments and short keys only, missing. The
+	 * client is told only that load tests are off; the path and how to
+	 * add a key go to the log, a missing file told from an empty one.
+	 */
+	log_capture();
 	keys = keyfile("");
 	assert_int_equal(cs_apikey_check(keys, "good-key-1", msg, sizeof(msg)),
 			 CS_AUTH_NO_KEYS);
-	assert_non_null(strstr(msg, "echo KEY >> "));
-	assert_non_null(strstr(msg, keys));
-	assert_non_null(strstr(msg, "at least 8 characters"));
+	log = log_release();
+	assert_string_equal(msg, "load tests are not enabled on this server (no API key is set up)");
+	assert_null(strstr(msg, tmpdir));
+	assert_non_null(strstr(log, "has no usable key"));
+	assert_non_null(strstr(log, "echo KEY >> "));
+	assert_non_null(strstr(log, keys));
+	assert_non_null(strstr(log, "at least 8 characters"));
 	log_capture();
 	keys = keyfile("# none yet\nshort\n");
 	assert_int_equal(cs_apikey_check(keys, "short", msg, sizeof(msg)),
 			 CS_AUTH_NO_KEYS);
-	log_release();
+	log = log_release();
+	assert_non_null(strstr(log, "has no usable key"));
 	snprintf(path, sizeof(path), "%s/missing", tmpdir);
+	log_capture();
 	assert_int_equal(cs_apikey_check(path, "good-key-1", msg, sizeof(msg)),
 			 CS_AUTH_NO_KEYS);
-	assert_non_null(strstr(msg, path));
+	log = log_release();
+	assert_null(strstr(msg, path));
+	assert_non_null(strstr(log, path));
+	assert_non_null(strstr(log, "does not exist"));
+}
+
+/* A key file others can read or write is warned about on every read. */
+static void test_apikey_mode(void **state)
+{
+	struct cs_apikeys k;
+	char err[CS_ERR_MAX];
+	const char *keys, *log;
+
+	(void)state;
+	keys = keyfile("good-key-1\n");
+	assert_int_equal(chmod(keys, 0600), 0);
+	log_capture();
+	assert_int_equal(cs_apikeys_load(keys, &k, err, sizeof(err)), 0);
+	log = log_release();
+	assert_null(strstr(log, "mode"));
+	assert_int_equal(chmod(keys, 0640), 0);
+	log_capture();
+	assert_int_equal(cs_apikeys_load(keys, &k, err, sizeof(err)), 0);
+	log = log_release();
+	assert_null(strstr(log, "mode"));
+	assert_int_equal(chmod(keys, 0666), 0);
+	log_capture();
+	assert_int_equal(cs_apikeys_load(keys, &k, err, sizeof(err)), 0);
+	log = log_release();
+	assert_non_null(strstr(log, "is readable and writable by others (mode 0666): chmod 600"));
+	assert_int_equal(k.n, 1);	/* still used: a warning, as ssh's */
+	assert_int_equal(chmod(keys, 0604), 0);
+	log_capture();
+	assert_int_equal(cs_apikey_check(keys, "good-key-1", err, sizeof(err)),
+			 CS_AUTH_OK);
+	log = log_release();
+	assert_non_null(strstr(log, "is readable by others (mode 0604)"));
+	assert_int_equal(chmod(keys, 0600), 0);
 }
 
 /* --- IDs ------------------------------------------------------------- */
@@ -678,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_keys_bounds),
 		cmocka_unit_test(test_ct_equal),
 		cmocka_unit_test(test_apikey_check),
+		cmocka_unit_test(test_apikey_mode),
 		cmocka_unit_test(test_id_valid),
 		cmocka_unit_test(test_plan_default),
 		cmocka_unit_test(test_plan_fields),

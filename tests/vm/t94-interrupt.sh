@@ -101,7 +101,7 @@ killed "SIGKILL near the end" 3 25,50,75,100
 # client gets 500 with what was measured, the stored result says
 # interrupted, serve exits 0.
 mkdir -p /tmp/st
-echo "$KEY" > /tmp/keys
+(umask 077 && echo "$KEY" > /tmp/keys)
 $CLI serve --engine kernel --listen 127.0.0.1:$PORT --state-dir /tmp/st \
 	--apikey-file /tmp/keys > /tmp/serve.log 2>&1 &
 spid=$!

@@ -12,6 +12,7 @@
  * when the sweep ends.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,13 +45,18 @@ static uint32_t count_keys(const char *path)
 	struct cs_apikeys *k = malloc(sizeof(*k));
 	char err[CS_ERR_MAX];
 	uint32_t n = 0;
+	int ret = -ENOMEM;
 
-	if (k && cs_apikeys_load(path, k, err, sizeof(err)) == 0)
+	if (k)
+		ret = cs_apikeys_load(path, k, err, sizeof(err));
+	if (!ret)
 		n = k->n;
 	free(k);
-	if (!n)
-		cs_log(CS_LOG_WARN, "no API keys in %s: POST /v1/loadtest is refused until one is added ('echo KEY >> %s', at least %d characters)",
-		       path, path, CS_APIKEY_MIN);
+	if (!n) {
+		cs_apikeys_advice(path, ret, err, sizeof(err));
+		cs_log(CS_LOG_WARN, "POST /v1/loadtest is refused until a key is added: %s",
+		       err);
+	}
 	return n;
 }
 
@@ -59,6 +65,7 @@ static int serve(struct cs_srv *srv, int fd, const char *where,
 		 const sigset_t *set)
 {
 	struct cs_engine *e;
+	uint32_t nkeys;
 	int ret, sig;
 
 	ret = cs_open_engine(srv->o.engine, &e);
@@ -68,9 +75,10 @@ static int serve(struct cs_srv *srv, int fd, const char *where,
 	}
 	if (cs_srv_start(srv, e, fd))
 		return EXIT_RUNTIME;
-	cs_log(CS_LOG_INFO, "listening on %s, engine %s, state dir %s, %u API keys",
-	       where, srv->o.engine, srv->o.state_dir,
-	       count_keys(srv->o.apikey_file));
+	nkeys = count_keys(srv->o.apikey_file);
+	cs_log(CS_LOG_INFO, "listening on %s, engine %s, state dir %s, %u API key%s",
+	       where, srv->o.engine, srv->o.state_dir, nkeys,
+	       nkeys == 1 ? "" : "s");
 	cs_log(CS_LOG_DEBUG, "limits: %u connections, %u per client, request timeout %u s, header %d B, body %d B",
 	       srv->o.max_conns, srv->o.max_per_ip, srv->o.timeout_s,
 	       CS_SERVE_HEADER_MAX, CS_SERVE_BODY_MAX);

@@ -437,8 +437,7 @@ static bool authorized(struct cs_srv *srv, struct MHD_Connection *c,
 	if (auth == CS_AUTH_OK)
 		return true;
 	cs_log(CS_LOG_INFO, "%s POST %s refused: %s",
-	       r->conn ? r->conn->peer : "?", r->url,
-	       auth == CS_AUTH_NO_KEYS ? "no API keys set up" : msg);
+	       r->conn ? r->conn->peer : "?", r->url, msg);
 	r->auth_ret = reply_error(srv, c, r, auth == CS_AUTH_MISSING ? 401 : 403,
 				  msg, NULL, NULL);
 	return false;

@@ -52,6 +52,13 @@ static ssize_t read_keys_file(const char *path, char *buf, char *err,
 			       "the API key file %s is not a regular file",
 			       path);
 	}
+	/* As ssh does for its keys: every read, so a chmod shows at once. */
+	if (st.st_mode & (S_IWGRP | S_IROTH | S_IWOTH))
+		cs_log(CS_LOG_WARN, "the API key file %s is %s by others (mode %04o): chmod 600, or 640 with the service's group",
+		       path, st.st_mode & S_IROTH ?
+		       (st.st_mode & S_IWOTH ? "readable and writable" :
+			"readable") : "writable",
+		       (unsigned int)(st.st_mode & 07777));
 	while (len <= CS_APIKEYS_FILE_MAX) {
 		n = read(fd, buf + len, CS_APIKEYS_FILE_MAX + 1 - (size_t)len);
 		if (n < 0 && errno == EINTR)
@@ -141,6 +148,24 @@ int cs_apikeys_load(const char *path, struct cs_apikeys *k, char *err,
 	return 0;
 }
 
+void cs_apikeys_advice(const char *path, int load_ret, char *buf,
+		       size_t len)
+{
+	char how[160];
+
+	snprintf(how, sizeof(how), "add a key of at least %d characters with 'echo KEY >> %s' (read on every request, no restart needed)",
+		 CS_APIKEY_MIN, path);
+	if (load_ret == -ENOENT)
+		snprintf(buf, len, "the API key file %s does not exist: %s",
+			 path, how);
+	else if (load_ret < 0)
+		snprintf(buf, len, "the API key file %s cannot be used (%s): %s",
+			 path, strerror(-load_ret), how);
+	else
+		snprintf(buf, len, "the API key file %s has no usable key: %s",
+			 path, how);
+}
+
 bool cs_ct_equal(const char *a, size_t alen, const char *b, size_t blen)
 {
 	const volatile unsigned char *x = (const unsigned char *)a;
@@ -178,11 +203,11 @@ enum cs_auth cs_apikey_check(const char *path, const char *given, char *msg,
 		return CS_AUTH_NO_KEYS;
 	}
 	ret = cs_apikeys_load(path, k, why, sizeof(why));
-	if (ret < 0 && ret != -ENOENT)
-		cs_log(CS_LOG_WARN, "%s", why);
 	if (ret < 0 || !k->n) {
-		snprintf(msg, msglen, "no API keys are set up on this server: add one of at least %d characters with 'echo KEY >> %s' (read on every request, no restart needed)",
-			 CS_APIKEY_MIN, path);
+		/* The path and the advice are for the log, not for strangers. */
+		cs_apikeys_advice(path, ret, why, sizeof(why));
+		cs_log(CS_LOG_WARN, "a load test refused: %s", why);
+		snprintf(msg, msglen, "load tests are not enabled on this server (no API key is set up)");
 		free(k);
 		return CS_AUTH_NO_KEYS;
 	}

@@ -338,6 +338,19 @@ int cs_apikeys_load(const char *path, struct cs_apikeys *k, char *err,
 		    size_t errlen);
 
 /**
+ * cs_apikeys_advice() - why no key is usable, and how to add one
+ * @path: the API key file
+ * @load_ret: what cs_apikeys_load() returned (0: the file has no key)
+ * @buf: the sentence, for the server's log (it names the path)
+ * @len: its size
+ *
+ * A missing file, an unusable one and one without a usable key are told
+ * apart.
+ */
+void cs_apikeys_advice(const char *path, int load_ret, char *buf,
+		       size_t len);
+
+/**
  * cs_ct_equal() - compare two strings in constant time
  *
  * Time depends only on the lengths: every byte of the longer string is
