@@ -47,8 +47,8 @@ check "cli: status --json shows sysfs's settings" \
 cpus=$(cat $CS/cpus)
 $CLI set --cpus 63 2>/tmp/err
 rc=$?
-check "cli: set --cpus 63 refused by the module, exit 1 ($(cat /tmp/err))" \
-	sh -c "[ $rc = 1 ] && grep -q '^cpustress: set: .*CPU' /tmp/err"
+check "cli: set --cpus 63 refused by the module: an argument error, exit 2 with the usage ($(cat /tmp/err))" \
+	sh -c "[ $rc = 2 ] && grep -q '^cpustress set: .*CPU' /tmp/err && grep -q '^usage: cpustress set' /tmp/err"
 check "cli: the refused set changed nothing" [ "$(cat $CS/cpus)" = "$cpus" ]
 $CLI set --busy 0 2>/tmp/err
 rc=$?

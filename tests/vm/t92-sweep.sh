@@ -155,6 +155,6 @@ check "sweep: an unwritable output path is refused before the start ($(cat /tmp/
 	sh -c "[ $rc = 1 ] && grep -q '/nonexistent/dir' /tmp/err && [ \$(cat $CS/running) = 0 ]"
 $CLI sweep --cpus-steps 1,$((n + 1)) 2>/tmp/err
 rc=$?
-check "sweep: more CPU steps than CPUs refused ($(cat /tmp/err))" \
-	sh -c "[ $rc = 1 ] && grep -q 'only $n CPUs' /tmp/err && [ \$(cat $CS/running) = 0 ]"
+check "sweep: more CPU steps than CPUs refused as an argument error, exit 2 ($(cat /tmp/err))" \
+	sh -c "[ $rc = 2 ] && grep -q 'only $n CPUs' /tmp/err && [ \$(cat $CS/running) = 0 ]"
 unload
