@@ -86,9 +86,14 @@ UNIT_LIBS_test_serve_http := -ljansson -lmicrohttpd
 UNIT_SRCS_test_serve_store := userspace/serve/store.c $(SERVE_TEST_SRCS)
 UNIT_LIBS_test_serve_store := -ljansson -lmicrohttpd
 FLEET_SRCS := userspace/fleet/targets.c userspace/fleet/client.c \
-	userspace/fleet/poll.c userspace/fleet/verdict.c
-UNIT_SRCS_test_fleet := $(FLEET_SRCS) userspace/sweep/compare.c $(SWEEP_FILE_SRCS)
-UNIT_LIBS_test_fleet := -ljansson
+	userspace/fleet/poll.c userspace/fleet/verdict.c \
+	userspace/fleet/aggregate.c
+UNIT_SRCS_test_fleet := $(FLEET_SRCS) userspace/sweep/compare.c \
+	$(SERVE_TEST_SRCS)
+UNIT_LIBS_test_fleet := -ljansson -lmicrohttpd
+UNIT_SRCS_test_fleet_serve := $(FLEET_SRCS) userspace/sweep/compare.c \
+	$(SERVE_TEST_SRCS)
+UNIT_LIBS_test_fleet_serve := -ljansson -lmicrohttpd
 $(foreach t,$(UNIT_TESTS),$(eval $(BUILD)/tests/$(t) $(BUILD)/tests/$(t)-san: \
 	$(UNIT_SRCS_$(t)) $(wildcard tests/unit/*.h userspace/*/*.h) \
 	include/uapi/linux/cpustress.h))
@@ -109,7 +114,8 @@ CLI_SRCS := userspace/cli/main.c $(ARGS_SRCS) \
 	userspace/engine/kernel_parse.c userspace/engine/kernel_why.c $(USER_ENGINE_SRCS) \
 	userspace/cli/cmd_sweep.c userspace/sweep/run.c $(SWEEP_FILE_SRCS) \
 	userspace/cli/cmd_compare.c userspace/sweep/compare.c $(SERVE_SRCS) \
-	$(FLEET_SRCS) userspace/cli/cmd_fleet.c userspace/cli/cmd_fleet_loadtest.c
+	$(FLEET_SRCS) userspace/fleet/server.c userspace/cli/cmd_fleet.c \
+	userspace/cli/cmd_fleet_loadtest.c userspace/cli/cmd_fleet_serve.c
 CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*/*.h) $(SHARED_HDRS) \
 	include/uapi/linux/cpustress.h
 CLI_PKGS := libnl-genl-3.0 jansson libmicrohttpd

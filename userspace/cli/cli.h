@@ -179,9 +179,18 @@ struct cs_fleet_targets;
 int cs_fleet_args_target(struct cs_argscan *sc, struct cs_fleet_targets *ts,
 			 const char *arg);
 int cs_fleet_args_file(struct cs_argscan *sc, struct cs_fleet_targets *ts);
+/*
+ * The next option of a fleet command, taking the TARGET arguments before
+ * it into @ts: cs_argscan_next()'s index, negative on an error, or
+ * CS_FLEET_ARGS_END after the last argument.
+ */
+#define CS_FLEET_ARGS_END	(-100)
+int cs_fleet_args_next(struct cs_argscan *sc, struct cs_fleet_targets *ts);
 void cs_fleet_sleep_ms(uint32_t ms);
 /* cpustress fleet loadtest (cmd_fleet_loadtest.c); @usage is fleet's. */
 int fleet_loadtest_main(int argc, char **argv, const char *usage);
+/* cpustress fleet serve (cmd_fleet_serve.c); @usage is fleet's. */
+int fleet_serve_main(int argc, char **argv, const char *usage);
 
 void cs_print_cpu_header(const char *first, bool units);
 void cs_print_cpu_row(const char *first, const struct cs_cpu_snap *c,

@@ -29,6 +29,9 @@ static const char fleet_usage[] =
 	" --apikey-file FILE [--together]\n"
 	"         [-o DIR] [--cost NAME=USD_PER_HOUR]... [--busy P,P,...]"
 	" [--duration S] [--warmup S]\n"
+	"       " PROG_NAME " fleet serve [TARGET...] [--targets FILE]"
+	" [--listen ADDR] [--apikey-file FILE]\n"
+	"         [--interval S]\n"
 	"  TARGET is HOST:PORT of a 'cpustress serve'; FILE a Prometheus"
 	" file_sd JSON list.\n";
 
@@ -51,6 +54,16 @@ int cs_fleet_args_target(struct cs_argscan *sc, struct cs_fleet_targets *ts,
 		return CS_ARG_ERR;
 	}
 	return 0;
+}
+
+int cs_fleet_args_next(struct cs_argscan *sc, struct cs_fleet_targets *ts)
+{
+	while (sc->pos < sc->argc && sc->argv[sc->pos][0] != '-')
+		if (cs_fleet_args_target(sc, ts, sc->argv[sc->pos++]))
+			return -1;
+	if (sc->pos >= sc->argc)
+		return CS_FLEET_ARGS_END;
+	return cs_argscan_next(sc);
 }
 
 int cs_fleet_args_file(struct cs_argscan *sc, struct cs_fleet_targets *ts)
@@ -83,13 +96,7 @@ static enum cs_parse parse_fleet_args(int argc, char **argv,
 	memset(o, 0, sizeof(*o));
 	o->interval_s = CS_FLEET_INTERVAL_DEF;
 	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
-	while (sc.pos < argc) {
-		if (argv[sc.pos][0] != '-') {
-			if (cs_fleet_args_target(&sc, &o->ts, argv[sc.pos++]))
-				return CS_PARSE_ERR;
-			continue;
-		}
-		idx = cs_argscan_next(&sc);
+	while ((idx = cs_fleet_args_next(&sc, &o->ts)) != CS_FLEET_ARGS_END) {
 		if (idx < 0)
 			return CS_PARSE_ERR;
 		switch (idx) {
@@ -339,6 +346,8 @@ int fleet_main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "loadtest"))
 		return fleet_loadtest_main(argc - 1, argv + 1, fleet_usage);
+	if (argc > 1 && !strcmp(argv[1], "serve"))
+		return fleet_serve_main(argc - 1, argv + 1, fleet_usage);
 	o = malloc(sizeof(*o));
 	if (!o) {
 		fprintf(stderr, PROG_NAME ": out of memory\n");

@@ -208,13 +208,7 @@ static enum cs_parse parse_lt_args(int argc, char **argv, struct lt_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->dir = ".";
 	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
-	while (sc.pos < argc) {
-		if (argv[sc.pos][0] != '-') {
-			if (cs_fleet_args_target(&sc, &o->ts, argv[sc.pos++]))
-				return CS_PARSE_ERR;
-			continue;
-		}
-		idx = cs_argscan_next(&sc);
+	while ((idx = cs_fleet_args_next(&sc, &o->ts)) != CS_FLEET_ARGS_END) {
 		if (idx < 0)
 			return CS_PARSE_ERR;
 		switch (idx) {

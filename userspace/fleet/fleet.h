@@ -257,4 +257,58 @@ bool cs_fleet_throttled(const struct cs_fleet_host *h);
  */
 void cs_fleet_verdict(const struct cs_fleet_host *h, char *buf, size_t len);
 
+/* --- fleet/aggregate.c and fleet/server.c: cpustress fleet serve ----- */
+
+#define CS_FLEET_LIST_MAX	2000	/* entries in /v1/fleet/loadtests */
+#define CS_FLEET_RESULT_MAX	(4u << 20)	/* bytes of a result fetched */
+#define CS_FLEET_LISTEN_DEFAULT	"127.0.0.1:8090"
+
+/**
+ * struct cs_fleet_answer - one host's answer to a request of the server
+ * @ret: cs_http_request()'s return
+ * @err: its reason when @ret
+ * @resp: the answer when not
+ */
+struct cs_fleet_answer {
+	int ret;
+	char err[CS_FLEET_ERR_MAX];
+	struct cs_http_resp resp;
+};
+
+/* GET /v1/fleet's body (malloc'd), or NULL when out of memory. */
+char *cs_fleet_render(const struct cs_fleet_targets *ts,
+		      const struct cs_fleet_host *hosts,
+		      const struct cs_fleet_round *r, uint64_t round);
+
+/*
+ * GET /v1/fleet/loadtests's body from every host's /v1/loadtests answer
+ * (@a[i] for target i): {"loadtests": [...newest first, each with
+ * "host"], "errors": {HOST: reason}}; NULL when out of memory.
+ */
+char *cs_fleet_merge_lists(const struct cs_fleet_targets *ts,
+			   const struct cs_fleet_answer *a);
+
+/* GET @path of every target at once, each bounded by @timeout_ms, @body_max. */
+void cs_fleet_get_all(const struct cs_fleet_targets *ts, const char *path,
+		      uint32_t timeout_ms, size_t body_max,
+		      struct cs_fleet_answer *out);
+
+/**
+ * struct cs_fleet_serve_opts - cpustress fleet serve's options
+ * @ts: the targets
+ * @listen: --listen (CS_FLEET_LISTEN_DEFAULT)
+ * @apikey_file: --apikey-file: the key sent to hosts when the client
+ *	gives none; empty: only the client's key is passed on
+ * @interval_s: --interval between polls
+ */
+struct cs_fleet_serve_opts {
+	struct cs_fleet_targets ts;
+	char listen[128];
+	char apikey_file[4096];
+	uint32_t interval_s;
+};
+
+/* Serve until SIGINT or SIGTERM (blocked by the caller): 0, or -1 logged. */
+int cs_fleet_serve(const struct cs_fleet_serve_opts *o, const sigset_t *set);
+
 #endif /* CPUSTRESS_FLEET_H */

@@ -172,3 +172,50 @@ void cs_fleet_poll(const struct cs_fleet_targets *ts, uint32_t timeout_ms,
 		if (jobs[i].started)
 			pthread_join(jobs[i].th, NULL);
 }
+
+/* Any GET of every target at once (fleet serve's lists), one thread each. */
+
+struct get_job {
+	const struct cs_fleet_target *t;
+	const char *path;
+	uint32_t timeout_ms;
+	size_t body_max;
+	struct cs_fleet_answer *a;
+	pthread_t th;
+};
+
+static void *get_thread(void *arg)
+{
+	struct get_job *j = arg;
+	struct cs_http_req q = {
+		.host = j->t->host, .port = j->t->port, .method = "GET",
+		.path = j->path, .timeout_ms = j->timeout_ms,
+		.body_max = j->body_max,
+	};
+
+	j->a->ret = cs_http_request(&q, &j->a->resp, j->a->err,
+				    sizeof(j->a->err));
+	return NULL;
+}
+
+void cs_fleet_get_all(const struct cs_fleet_targets *ts, const char *path,
+		      uint32_t timeout_ms, size_t body_max,
+		      struct cs_fleet_answer *out)
+{
+	struct get_job jobs[CS_FLEET_TARGETS_MAX];
+	bool started[CS_FLEET_TARGETS_MAX];
+	uint32_t i;
+
+	for (i = 0; i < ts->n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		jobs[i] = (struct get_job){ &ts->t[i], path, timeout_ms,
+					    body_max, &out[i], 0 };
+		started[i] = !pthread_create(&jobs[i].th, NULL, get_thread,
+					     &jobs[i]);
+		if (!started[i])
+			get_thread(&jobs[i]);
+	}
+	for (i = 0; i < ts->n; i++)
+		if (started[i])
+			pthread_join(jobs[i].th, NULL);
+}

@@ -65,7 +65,7 @@ static void peer_name(const struct sockaddr *sa, char *buf, size_t len)
 static void notify_conn(void *cls, struct MHD_Connection *c, void **ctx,
 			enum MHD_ConnectionNotificationCode code)
 {
-	struct cs_srv *srv = cls;
+	struct cs_httpd *h = cls;
 	const union MHD_ConnectionInfo *ci;
 	struct cs_srv_conn *k;
 
@@ -81,60 +81,70 @@ static void notify_conn(void *cls, struct MHD_Connection *c, void **ctx,
 					     MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		peer_name(ci ? ci->client_addr : NULL, k->peer,
 			  sizeof(k->peer));
-		k->deadline_ms = cs_now_ms() + srv->o.timeout_s * 1000ULL;
-		pthread_mutex_lock(&srv->conns_mu);
-		k->next = srv->conns;
+		k->deadline_ms = cs_now_ms() + h->timeout_s * 1000ULL;
+		pthread_mutex_lock(&h->mu);
+		k->next = h->conns;
 		if (k->next)
 			k->next->prev = k;
-		srv->conns = k;
-		pthread_mutex_unlock(&srv->conns_mu);
+		h->conns = k;
+		pthread_mutex_unlock(&h->mu);
 		return;
 	}
 	/* Closed: called before the socket is closed, so @fd is still ours. */
 	k = *ctx;
 	if (!k)
 		return;
-	pthread_mutex_lock(&srv->conns_mu);
+	pthread_mutex_lock(&h->mu);
 	if (k->prev)
 		k->prev->next = k->next;
 	else
-		srv->conns = k->next;
+		h->conns = k->next;
 	if (k->next)
 		k->next->prev = k->prev;
-	pthread_mutex_unlock(&srv->conns_mu);
+	pthread_mutex_unlock(&h->mu);
 	free(k);
 	*ctx = NULL;
 }
 
-void cs_srv_set_deadline(struct cs_srv *srv, struct cs_srv_conn *k, bool on)
+void cs_httpd_set_deadline(struct cs_httpd *h, struct cs_srv_conn *k, bool on)
 {
 	if (!k)
 		return;
-	pthread_mutex_lock(&srv->conns_mu);
-	k->deadline_ms = on ? cs_now_ms() + srv->o.timeout_s * 1000ULL : 0;
-	pthread_mutex_unlock(&srv->conns_mu);
+	pthread_mutex_lock(&h->mu);
+	k->deadline_ms = on ? cs_now_ms() + h->timeout_s * 1000ULL : 0;
+	pthread_mutex_unlock(&h->mu);
+}
+
+void cs_srv_set_deadline(struct cs_srv *srv, struct cs_srv_conn *k, bool on)
+{
+	cs_httpd_set_deadline(&srv->http, k, on);
 }
 
 /*
  * Shut down every connection whose request is late; libmicrohttpd then
  * sees the end of the stream and closes it the normal way.
  */
-void cs_srv_reap(struct cs_srv *srv)
+void cs_httpd_reap(struct cs_httpd *h)
 {
 	uint64_t now = cs_now_ms();
 	struct cs_srv_conn *k;
 
-	pthread_mutex_lock(&srv->conns_mu);
-	for (k = srv->conns; k; k = k->next) {
+	pthread_mutex_lock(&h->mu);
+	for (k = h->conns; k; k = k->next) {
 		if (!k->deadline_ms || now < k->deadline_ms || k->closed ||
 		    k->fd < 0)
 			continue;
 		k->closed = true;
 		shutdown(k->fd, SHUT_RDWR);
 		cs_log(CS_LOG_INFO, "%s: request not received within %u s: connection closed",
-		       k->peer, srv->o.timeout_s);
+		       k->peer, h->timeout_s);
 	}
-	pthread_mutex_unlock(&srv->conns_mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+void cs_srv_reap(struct cs_srv *srv)
+{
+	cs_httpd_reap(&srv->http);
 }
 
 static void view_destroy(void *p)
@@ -153,28 +163,44 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	cs_log(CS_LOG_WARN, "libmicrohttpd: %s", msg);
 }
 
+void cs_httpd_init(struct cs_httpd *h, const struct cs_serve_opts *o)
+{
+	memset(h, 0, sizeof(*h));
+	h->max_conns = o->max_conns;
+	h->max_per_ip = o->max_per_ip;
+	h->timeout_s = o->timeout_s;
+	pthread_mutex_init(&h->mu, NULL);
+}
+
+void cs_httpd_destroy(struct cs_httpd *h)
+{
+	pthread_mutex_destroy(&h->mu);
+}
+
 /* @fd < 0: no listening socket, connections come from MHD_add_connection(). */
-static struct MHD_Daemon *start_daemon(struct cs_srv *srv, int fd)
+struct MHD_Daemon *cs_httpd_start(struct cs_httpd *h, int fd,
+				  MHD_AccessHandlerCallback handler,
+				  MHD_RequestCompletedCallback completed,
+				  void *cls)
 {
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 				MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 				MHD_ALLOW_SUSPEND_RESUME |
 				(fd < 0 ? MHD_USE_NO_LISTEN_SOCKET : 0),
-				0, NULL, NULL, cs_srv_handler, srv,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+				0, NULL, NULL, handler, cls,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned int)CS_SERVE_THREADS,
 				MHD_OPTION_CONNECTION_LIMIT,
-				(unsigned int)srv->o.max_conns,
+				(unsigned int)h->max_conns,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				(unsigned int)srv->o.max_per_ip,
+				(unsigned int)h->max_per_ip,
 				MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned int)srv->o.timeout_s,
+				(unsigned int)h->timeout_s,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 				(size_t)CONN_MEMORY,
-				MHD_OPTION_NOTIFY_COMPLETED, cs_srv_completed,
-				srv,
-				MHD_OPTION_NOTIFY_CONNECTION, notify_conn, srv,
+				MHD_OPTION_NOTIFY_COMPLETED, completed, cls,
+				MHD_OPTION_NOTIFY_CONNECTION, notify_conn, h,
 				/* Last: without a socket, the list ends here. */
 				fd < 0 ? MHD_OPTION_END :
 				MHD_OPTION_LISTEN_SOCKET, fd,
@@ -211,7 +237,7 @@ int cs_srv_start(struct cs_srv *srv, struct cs_engine *e, int fd)
 	int ret;
 
 	describe_host(&srv->info);
-	pthread_mutex_init(&srv->conns_mu, NULL);
+	cs_httpd_init(&srv->http, &srv->o);
 	pthread_mutex_init(&srv->engine_mu, NULL);
 	pthread_key_create(&srv->view_key, view_destroy);
 	srv->e = e;
@@ -240,7 +266,8 @@ int cs_srv_start(struct cs_srv *srv, struct cs_engine *e, int fd)
 		goto fail;
 	}
 	srv->e_col = NULL;		/* the collector's now */
-	srv->d = start_daemon(srv, fd);
+	srv->d = cs_httpd_start(&srv->http, fd, cs_srv_handler,
+				cs_srv_completed, srv);
 	if (!srv->d) {
 		cs_log(CS_LOG_ERROR, "cannot start the HTTP server (see the messages above)");
 		goto fail;
@@ -281,5 +308,5 @@ void cs_srv_stop(struct cs_srv *srv)
 	srv->e_col = srv->e_lt = srv->e = NULL;
 	pthread_mutex_destroy(&srv->engine_mu);
 	pthread_key_delete(srv->view_key);
-	pthread_mutex_destroy(&srv->conns_mu);
+	cs_httpd_destroy(&srv->http);
 }

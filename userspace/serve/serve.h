@@ -609,6 +609,31 @@ struct cs_srv_conn {
 };
 
 /**
+ * struct cs_httpd - libmicrohttpd with serve's limits, log and deadlines:
+ *	every server of cpustress (serve, fleet serve) starts its daemon here
+ * @max_conns: --max-connections
+ * @max_per_ip: --max-per-ip
+ * @timeout_s: --request-timeout
+ * @mu: guards @conns and the deadlines
+ * @conns: the open connections
+ */
+struct cs_httpd {
+	uint32_t max_conns;
+	uint32_t max_per_ip;
+	uint32_t timeout_s;
+	pthread_mutex_t mu;
+	struct cs_srv_conn *conns;
+};
+
+/* Limits from @o (its max_conns, max_per_ip, timeout_s); destroy after. */
+void cs_httpd_init(struct cs_httpd *h, const struct cs_serve_opts *o);
+void cs_httpd_destroy(struct cs_httpd *h);
+/* Close every connection whose request is late (a --request-timeout). */
+void cs_httpd_reap(struct cs_httpd *h);
+/* Arm (@on) or clear the request deadline of @k (NULL: nothing). */
+void cs_httpd_set_deadline(struct cs_httpd *h, struct cs_srv_conn *k, bool on);
+
+/**
  * struct cs_srv - the server
  * @o: its options (the caller's, before cs_srv_start())
  * @store: the result store (opened by the caller)
@@ -620,8 +645,7 @@ struct cs_srv_conn {
  * @fd: its listening socket, -1 for none
  * @e: the engine; @e_col and @e_lt are locked handles on it, by @engine_mu
  * @view_key: each request thread's view buffer
- * @conns_mu: guards @conns and the deadlines
- * @conns: the open connections
+ * @http: the connections and their deadlines (struct cs_httpd)
  * @waiting: load-test answers not sent yet
  */
 struct cs_srv {
@@ -636,8 +660,7 @@ struct cs_srv {
 	struct cs_engine *e, *e_col, *e_lt;
 	pthread_mutex_t engine_mu;
 	pthread_key_t view_key;
-	pthread_mutex_t conns_mu;
-	struct cs_srv_conn *conns;
+	struct cs_httpd http;
 	unsigned int waiting;
 };
 
@@ -673,6 +696,15 @@ enum MHD_Result cs_srv_handler(void *cls, struct MHD_Connection *c,
 			       size_t *upload_size, void **con_cls);
 void cs_srv_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		     enum MHD_RequestTerminationCode toe);
+/*
+ * The daemon of @h on @fd (-1: no listening socket) with @handler and
+ * @completed (called with @cls); each connection's socket context is its
+ * struct cs_srv_conn. NULL when it cannot start (logged).
+ */
+struct MHD_Daemon *cs_httpd_start(struct cs_httpd *h, int fd,
+				  MHD_AccessHandlerCallback handler,
+				  MHD_RequestCompletedCallback completed,
+				  void *cls);
 #endif
 
 #endif /* CPUSTRESS_SERVE_H */
