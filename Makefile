@@ -114,7 +114,8 @@ CLI_SRCS := userspace/cli/main.c $(ARGS_SRCS) \
 	userspace/engine/kernel_parse.c userspace/engine/kernel_why.c $(USER_ENGINE_SRCS) \
 	userspace/cli/cmd_sweep.c userspace/sweep/run.c $(SWEEP_FILE_SRCS) \
 	userspace/cli/cmd_compare.c userspace/sweep/compare.c $(SERVE_SRCS) \
-	$(FLEET_SRCS) userspace/fleet/server.c userspace/cli/cmd_fleet.c \
+	$(FLEET_SRCS) userspace/fleet/server.c $(BUILD)/gen/fleet_page.c \
+	userspace/cli/cmd_fleet.c \
 	userspace/cli/cmd_fleet_loadtest.c userspace/cli/cmd_fleet_serve.c
 CLI_DEPS := $(CLI_SRCS) $(wildcard userspace/*/*.h) $(SHARED_HDRS) \
 	include/uapi/linux/cpustress.h
@@ -138,6 +139,10 @@ userspace/cpustress: $(CLI_DEPS)
 $(BUILD)/gen/serve_page.c: web/index.html tools/embed-page
 	@mkdir -p $(@D)
 	tools/embed-page web/index.html cs_page_html > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/fleet_page.c: web/fleet.html tools/embed-page
+	@mkdir -p $(@D)
+	tools/embed-page web/fleet.html cs_fleet_page_html > $@.tmp && mv $@.tmp $@
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel build directory found: run 'make deps', or set KDIR=" >&2; exit 1; }

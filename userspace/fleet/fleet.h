@@ -308,6 +308,10 @@ struct cs_fleet_serve_opts {
 	uint32_t interval_s;
 };
 
+/* GET / of fleet serve: build/gen/fleet_page.c, from web/fleet.html. */
+extern const unsigned char cs_fleet_page_html[];
+extern const size_t cs_fleet_page_html_len;
+
 /* Serve until SIGINT or SIGTERM (blocked by the caller): 0, or -1 logged. */
 int cs_fleet_serve(const struct cs_fleet_serve_opts *o, const sigset_t *set);
 

@@ -28,6 +28,7 @@
 
 #include "fleet/fleet.h"
 #include "serve/serve.h"
+#include "sweep/compare.h"
 
 #define TICK_MS		250
 #define LIST_PATH	"/v1/fleet/loadtests"
@@ -166,6 +167,32 @@ static enum MHD_Result relay(struct fsrv *s, struct MHD_Connection *c,
 	return ret;
 }
 
+/* GET /: the page (web/fleet.html), under the host dashboard's CSP. */
+static enum MHD_Result answer_page(struct fsrv *s, struct MHD_Connection *c,
+				   struct freq *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	cs_httpd_set_deadline(&s->http, r->conn, false);
+	resp = cs_http_response(cs_fleet_page_html, cs_fleet_page_html_len,
+				"text/html; charset=utf-8");
+	if (!resp ||
+	    MHD_add_response_header(resp, "Content-Security-Policy",
+				    CS_PAGE_CSP) != MHD_YES ||
+	    MHD_add_response_header(resp, "X-Content-Type-Options",
+				    "nosniff") != MHD_YES) {
+		if (resp)
+			MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	cs_log(CS_LOG_DEBUG, "%s GET / 200 %zu B", r->conn ? r->conn->peer : "?",
+	       cs_fleet_page_html_len);
+	return ret;
+}
+
 static enum MHD_Result answer_fleet(struct fsrv *s, struct MHD_Connection *c,
 				    struct freq *r)
 {
@@ -252,6 +279,170 @@ static enum MHD_Result proxy_loadtest(struct fsrv *s, struct MHD_Connection *c,
 	return relay(s, c, r, t, &q);
 }
 
+/* --- GET /v1/fleet/compare?r=HOST/ID&r=...&cost=USD&cost=... --------- */
+
+#define COMPARE_MAX	4	/* results the page compares */
+
+struct cmp_args {
+	unsigned int nr, ncost;
+	const char *r[COMPARE_MAX + 1];
+	const char *cost[COMPARE_MAX + 1];
+};
+
+static enum MHD_Result take_arg(void *cls, enum MHD_ValueKind kind,
+				const char *key, const char *value)
+{
+	struct cmp_args *a = cls;
+
+	(void)kind;
+	if (!value)
+		value = "";
+	if (!strcmp(key, "r") && a->nr <= COMPARE_MAX)
+		a->r[a->nr++] = value;
+	else if (!strcmp(key, "cost") && a->ncost <= COMPARE_MAX)
+		a->cost[a->ncost++] = value;
+	return MHD_YES;
+}
+
+/*
+ * Fetch result @i ("HOST:PORT/ID") into @s under the name
+ * "HOST_PORT/ID.json" (the path `cpustress compare` is given for the same
+ * files); its target in @t. Return: 0, or an HTTP status with @msg.
+ */
+static unsigned int fetch_result(struct fsrv *s, const char *spec,
+				 struct cs_sweep *sw, char *name, size_t nlen,
+				 const struct cs_fleet_target **t, char *msg,
+				 size_t mlen)
+{
+	const char *slash = strrchr(spec, '/');
+	char path[sizeof(ID_PATH_PREFIX) + CS_LOADTEST_ID_MAX], err[CS_ERR_MAX];
+	struct cs_http_req q = { .method = "GET",
+				 .timeout_ms = CS_FLEET_TIMEOUT_MS,
+				 .body_max = CS_FLEET_RESULT_MAX };
+	struct cs_http_resp resp = { 0 };
+	unsigned int status = 0;
+	char *p;
+
+	*t = slash ? find_target(s, spec, (size_t)(slash - spec)) : NULL;
+	if (!*t || !cs_loadtest_id_valid(slash + 1)) {
+		snprintf(msg, mlen, "'%.200s': give HOST:PORT/ID of a host of the fleet", spec);
+		return 400;
+	}
+	snprintf(path, sizeof(path), ID_PATH_PREFIX "%s", slash + 1);
+	snprintf(name, nlen, "%s/%s.json", (*t)->name, slash + 1);
+	for (p = name; *p && *p != '/'; p++)
+		if (*p == ':')
+			*p = '_';
+	q.host = (*t)->host;
+	q.port = (*t)->port;
+	q.path = path;
+	if (cs_http_request(&q, &resp, err, sizeof(err))) {
+		snprintf(msg, mlen, "%s: %s", (*t)->name, err);
+		status = 502;
+	} else if (resp.status != 200) {
+		snprintf(msg, mlen, "%s: HTTP %u for %s", (*t)->name,
+			 resp.status, path);
+		status = 502;
+	} else if (cs_sweep_parse(resp.body, resp.len, name, sw, err,
+				  sizeof(err)) < 0) {
+		snprintf(msg, mlen, "%s: not a load-test result: %s", spec, err);
+		status = 502;
+	}
+	cs_http_resp_free(&resp);
+	return status;
+}
+
+/* The comparison's CSV (cs_compare_print_csv()), malloc'd. */
+static char *compare_csv(const struct cs_compare *c, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		return NULL;
+	cs_compare_print_csv(f, c);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static enum MHD_Result answer_compare(struct fsrv *s, struct MHD_Connection *c,
+				      struct freq *r)
+{
+	static const size_t names_len = CS_FLEET_HOST_LEN + CS_LOADTEST_ID_MAX + 8;
+	struct cmp_args a = { 0 };
+	struct cs_sweep *sw = calloc(COMPARE_MAX, sizeof(*sw));
+	struct cs_compare *cmp = calloc(1, sizeof(*cmp));
+	char (*names)[CS_FLEET_HOST_LEN + CS_LOADTEST_ID_MAX + 8] =
+		calloc(COMPARE_MAX, names_len);
+	const char *paths[COMPARE_MAX];
+	const struct cs_fleet_target *t[COMPARE_MAX];
+	char msg[CS_ERR_MAX + 300], *csv = NULL;
+	unsigned int status = 0, i, got = 0;
+	enum MHD_Result ret;
+	size_t len = 0;
+	double cost;
+
+	if (!sw || !cmp || !names) {
+		ret = MHD_NO;
+		goto out;
+	}
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_arg, &a);
+	if (!a.nr || a.nr > COMPARE_MAX) {
+		snprintf(msg, sizeof(msg), "give 1 to %d results: ?r=HOST:PORT/ID&r=...", COMPARE_MAX);
+		status = 400;
+	}
+	if (!status && a.ncost && a.ncost != a.nr) {
+		snprintf(msg, sizeof(msg), "give one cost per result (empty: the host's cost_per_hour label), not %u for %u",
+			 a.ncost, a.nr);
+		status = 400;
+	}
+	for (i = 0; !status && i < a.ncost; i++) {
+		if (a.cost[i][0] && (cs_compare_parse_price(a.cost[i], &cost) ||
+				     !(cost > 0))) {
+			snprintf(msg, sizeof(msg), "cost of result %u: '%.40s' is not a price: give USD per hour as a number above 0, like 0.45",
+				 i + 1, a.cost[i]);
+			status = 400;
+		}
+	}
+	for (i = 0; !status && i < a.nr; i++, got++)
+		status = fetch_result(s, a.r[i], &sw[i], names[i], names_len,
+				      &t[i], msg, sizeof(msg));
+	if (status)
+		goto reply;
+	for (i = 0; i < a.nr; i++)
+		paths[i] = names[i];
+	if (cs_compare_build(cmp, sw, paths, a.nr, msg, sizeof(msg))) {
+		status = 422;
+		goto reply;
+	}
+	for (i = 0; !status && i < a.nr; i++) {
+		cost = t[i]->cost;
+		if (i < a.ncost && a.cost[i][0])
+			cs_compare_parse_price(a.cost[i], &cost);
+		if (cost > 0 && cs_compare_set_cost(cmp, names[i], cost, msg,
+						    sizeof(msg)))
+			status = 422;
+	}
+	if (!status)
+		csv = compare_csv(cmp, &len);
+	cs_compare_free(cmp);
+reply:
+	if (status)
+		ret = reply_error(s, c, r, status, "%s", msg);
+	else
+		ret = reply(s, c, r, 200, csv, len, "text/csv; charset=utf-8");
+out:
+	for (i = 0; i < got; i++)
+		cs_sweep_free(&sw[i]);
+	free(sw);
+	free(cmp);
+	free(names);
+	return ret;
+}
+
 static enum MHD_Result route(struct fsrv *s, struct MHD_Connection *c,
 			     struct freq *r, const char *url,
 			     const char *method)
@@ -263,6 +454,10 @@ static enum MHD_Result route(struct fsrv *s, struct MHD_Connection *c,
 		return answer_fleet(s, c, r);
 	if (!strcmp(url, LIST_PATH) && get)
 		return answer_lists(s, c, r);
+	if (!strcmp(url, "/v1/fleet/compare") && get)
+		return answer_compare(s, c, r);
+	if (!strcmp(url, "/") && get)
+		return answer_page(s, c, r);
 	if (!strncmp(url, LIST_PATH "/", sizeof(LIST_PATH)) && get)
 		return answer_result(s, c, r, url + sizeof(LIST_PATH));
 	if (!strcmp(method, "POST") && !strncmp(url, HOST_PREFIX, strlen(HOST_PREFIX)) &&

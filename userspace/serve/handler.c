@@ -25,9 +25,6 @@
 #define HTML_TYPE	"text/html; charset=utf-8"
 #define ALLOW_GET	"GET, HEAD"
 #define ALLOW_POST	"POST"
-#define PAGE_CSP	"default-src 'self'; script-src 'self' 'unsafe-inline'; " \
-			"style-src 'self' 'unsafe-inline'; img-src 'self' data:; " \
-			"connect-src 'self'"
 
 enum route {
 	R_PAGE,
@@ -114,7 +111,7 @@ static enum MHD_Result reply_resp(struct cs_srv *srv, struct MHD_Connection *c,
 					       allow) == MHD_YES;
 	if (ok && r->route == R_PAGE && status == 200)
 		ok = MHD_add_response_header(resp, "Content-Security-Policy",
-					     PAGE_CSP) == MHD_YES &&
+					     CS_PAGE_CSP) == MHD_YES &&
 		     MHD_add_response_header(resp, "X-Content-Type-Options",
 					     "nosniff") == MHD_YES;
 	ret = ok ? MHD_queue_response(c, status, resp) : MHD_NO;

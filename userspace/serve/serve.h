@@ -275,6 +275,10 @@ int cs_render_stats(const struct cs_view *v, const struct cs_serve_info *i,
 
 /* --- serve_page.c (generated) ---------------------------------------- */
 
+/* The pages' Content-Security-Policy: nothing from anywhere else. */
+#define CS_PAGE_CSP	"default-src 'self'; script-src 'self' 'unsafe-inline'; " \
+			"style-src 'self' 'unsafe-inline'; img-src 'self' data:; " \
+			"connect-src 'self'"
 extern const unsigned char cs_page_html[];
 extern const size_t cs_page_html_len;
 
