@@ -507,6 +507,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 	if (r->too_big)
 		return reply_error(s, c, r, 413, "the body is larger than %d bytes",
 				   CS_SERVE_BODY_MAX);
+	/*
+	 * The request is in: the deadline bounds its receiving only. A
+	 * proxied load test or a fan-out to the hosts can take longer.
+	 */
+	cs_httpd_set_deadline(&s->http, r->conn, false);
 	return route(s, c, r, url, method);
 }
 
