@@ -40,7 +40,10 @@ try {
 	await page.waitForFunction((n) => document.querySelectorAll('#fleet-table tbody tr').length === n &&
 		[...document.querySelectorAll('#fleet-table tbody tr')].every((r) => r.cells[1].textContent.startsWith('running')),
 		hosts.length, { timeout: 20000, polling: 250 });
-	await page.waitForTimeout(4500);	/* a few chart points */
+	/* a few chart points: every host's line has 3 */
+	await page.waitForFunction((n) => { const l = [...document.querySelectorAll('#fleet-chart polyline')];
+		return l.length === n && l.every((p) => p.getAttribute('points').split(' ').length >= 3); },
+		hosts.length, { timeout: 20000, polling: 250 });
 	report.fleetRows = await page.$$eval('#fleet-table tbody tr', (rs) => rs.map((r) => ({
 		host: r.dataset.host, state: r.cells[1].textContent, ops: r.cells[3].textContent, verdict: r.cells[7].textContent })));
 	await shot(page, 'fleet');
@@ -85,11 +88,20 @@ try {
 	report.csv = readFileSync(await dl.path(), 'utf8');
 	report.tableRows = await page.$$eval('#cmp-table tbody tr', (rs) => rs.length);
 	report.priceRows = await page.$$eval('#cmp-price tbody tr', (rs) => rs.filter((r) => r.cells.length === 6).length);
+	report.ciBars = await page.$$eval('#cmp-line g.ci', (gs) => gs.length);
+	report.diffBars = await page.$$eval('#cmp-diff rect', (rs) => rs.length);
+	report.noiseBars = await page.$$eval('#cmp-diff rect.noise', (rs) => rs.length);
+	report.noiseMarks = await page.$$eval('#cmp-diff text.noise-mark', (ts) => ts.length);
+	report.tableNoiseRows = await page.$$eval('#cmp-table tbody tr.noise', (rs) => rs.length);
+	report.noiseText = await page.textContent('#cmp-noise');
 	await shot(page, 'compare');
 
 	report.phase = 'narrow';
 	await page.setViewportSize({ width: 390, height: 800 });
+	/* the charts are drawn again for the new width */
+	await page.waitForFunction(() => document.getElementById('cmp-line').getAttribute('viewBox') !== '0 0 800 260', null, { timeout: 5000 });
 	report.narrowOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	report.narrowChartText = await page.$$eval('#v-compare svg text', (ts) => Math.min(...ts.map((t) => t.getBoundingClientRect().height)));
 	await shot(page, 'compare-narrow');
 
 	report.phase = 'kill';
@@ -104,10 +116,11 @@ try {
 	report.downRow = await page.$eval(`#fleet-table tr[data-host="${victim}"]`, (r) => r.cells[7].textContent);
 	report.othersAfterKill = await page.$$eval('#fleet-table tbody tr', (rs, h) => rs.filter((r) => r.dataset.host !== h)
 		.map((r) => r.cells[1].textContent), victim);
+	await shot(page, 'fleet-down');
 	await page.click('#tab-history');
 	await page.waitForFunction((h) => document.getElementById('hist-errors').textContent.includes(h), victim, { timeout: 10000 });
 	report.historyError = await page.textContent('#hist-errors');
-	await shot(page, 'fleet-down');
+	await shot(page, 'history-down');
 	report.phase = 'done';
 } catch (e) {
 	report.error = String(e && e.message ? e.message : e);

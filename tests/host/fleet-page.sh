@@ -127,6 +127,25 @@ check "Compare: the CSV export equals cpustress compare --format csv ($(wc -l <"
 check_quiet "Compare: the table shows every CSV row, a price ranking row" \
 	jq -e '.tableRows == ((.csv | split("\n") | map(select(length > 0)) | length) - 1) and .priceRows >= 1' "$rep"
 check_quiet "no horizontal scrolling at 390 px ($(q .narrowOverflow))" jq -e '.narrowOverflow != null and .narrowOverflow <= 0' "$rep"
+check_quiet "the charts' text stays readable at 390 px ($(q .narrowChartText) px high)" jq -e '.narrowChartText >= 9' "$rep"
+# What the CSV says the charts and the table must mark: the curve points
+# with a 95 % interval, the differences to the baseline, those of them
+# that are not significant, and every row that is not.
+want=$(jq -r .csv "$rep" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+base = next(r["label"] for r in rows if r["section"] == "curve")
+cmp = [r for r in rows if r["section"] in ("curve", "max") and r["label"] != base and r["diff_pct"] != ""]
+ci = sum(1 for r in rows if r["section"] == "curve" and r["units"] != "" and r["ci95_lo"] != "")
+print(ci, len(cmp), sum(1 for r in cmp if r["significant"] == "no"), sum(1 for r in rows if r["significant"] == "no"))')
+read -r want_ci want_diff want_noise want_rows <<<"$want"
+echo "# CSV: $want_ci points with an interval, $want_diff differences, $want_noise within the noise, $want_rows rows not significant; page: $(q .noiseText)"
+check_quiet "Compare: an error bar for every curve point with an interval ($(q .ciBars) of $want_ci)" \
+	jq -e --argjson n "${want_ci:-x}" '.ciBars == $n and $n > 0' "$rep"
+check_quiet "Compare: a difference bar for each difference, those not significant marked within the noise ($(q .diffBars) bars, $(q .noiseBars) pale, $(q .noiseMarks) marks; CSV $want_diff, $want_noise)" \
+	jq -e --argjson d "${want_diff:-x}" --argjson n "${want_noise:-x}" '.diffBars == $d and .noiseBars == $n and .noiseMarks == $n and (($n == 0) or (.noiseText | test("Within the noise")))' "$rep"
+check_quiet "Compare: the table greys every row that is not significant ($(q .tableNoiseRows) of $want_rows)" \
+	jq -e --argjson n "${want_rows:-x}" '.tableNoiseRows == $n' "$rep"
 echo "# killed ${targets[2]}: $(q .downRow); others $(q '.othersAfterKill|tostring'); history: $(q .historyError)"
 check_quiet "a killed exporter shows down with a reason, the others keep running" \
 	jq -e '(.downRow | startswith("down (")) and (.othersAfterKill | length == 2 and all(startswith("running")))' "$rep"
@@ -135,7 +154,7 @@ errs=$(jq -r '.console[] | select(.type == "error" or .type == "warning") | "\(.
 	grep -v '^compare: Failed to load resource: the server responded with a status of 400'; q '.pageErrors[]')
 check "no console error or page error ($(head -c 300 <<<"$errs"))" test -z "$errs"
 check "the browser script finished" test "$(q .phase)" = done
-for s in fleet history compare compare-narrow fleet-down; do
+for s in fleet history compare compare-narrow fleet-down history-down; do
 	check "screenshot $s.png saved" test "$(stat -c %s "$shots/$s.png" 2>/dev/null || echo 0)" -gt 5000
 done
 
@@ -182,8 +201,12 @@ h=127.0.0.1:$hport
 f2=$!
 pids+=("$f2")
 f2port=$(listen_port "$f2" "$tmp/fleet2.log") || { fail "second fleet serve did not start"; exit 0; }
-sleep 3
-curl -s "http://127.0.0.1:$f2port/v1/fleet" >"$tmp/bad.json"
+# Until a round has polled every host (each poll is bounded by the client).
+for _ in $(seq 100); do
+	curl -s "http://127.0.0.1:$f2port/v1/fleet" >"$tmp/bad.json"
+	jq -e '.round >= 1' "$tmp/bad.json" >/dev/null 2>&1 && break
+	sleep 0.1
+done
 echo "# $(jq -c '[.hosts[] | {host, state, error}]' "$tmp/bad.json")"
 check_quiet "a host answering garbage is down with its reason" \
 	jq -e --arg h "$g" '.hosts[] | select(.host == $h) | .state == "down" and (.error | test("not a cpustress exporter"))' "$tmp/bad.json"

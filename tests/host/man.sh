@@ -77,7 +77,10 @@ check "serve's defaults in cpustress.8 are serve.h's" [ ${#missing[@]} -eq 0 ]
 
 t4=$(text "$page4")
 params=$(sed -n 's/^MODULE_PARM_DESC(\([a-z_]*\),.*/\1/p' "$top"/kmod/*.c)
-attrs=$(sed -n 's/.*__ATTR\(_RO\|_RW\|_WO\)\{0,1\}(\([a-z_]*\).*/\2/p' "$top/kmod/sysfs.c" | sort -u)
+# __ATTR*(name, ...) and the percentage attributes' CS_PCT_ATTR(name, ...);
+# a macro's own parameter (_name) is not an attribute.
+attrs=$(sed -n -e 's/.*__ATTR\(_RO\|_RW\|_WO\)\{0,1\}(\([a-z][a-z_]*\).*/\2/p' \
+	-e 's/.*= CS_PCT_ATTR(\([a-z][a-z_]*\),.*/\1/p' "$top/kmod/sysfs.c" | sort -u)
 cmds=$(sed -n 's/^[[:space:]]*\(CPUSTRESS_CMD_[A-Z_]*\),.*/\1/p' "$top/include/uapi/linux/cpustress.h" |
 	grep -v UNSPEC)
 missing=()
