@@ -81,3 +81,9 @@ fi
 run status --engine user --json
 check "status --engine user --json prints one JSON object" \
 	test "$rc" = 0 -a "$(grep -c '^{"engine":"user","running":false,' "$tmp/out")" = 1
+
+# A viewer never makes load: with no user-engine run to show, top says so
+# and exits 1 at once (it used to start a run of its own at 100 %).
+capture timeout 10 "$cli" top --engine user --count 1
+check "top --engine user with no run: exit 1 naming 'start --engine user'" \
+	test "$rc" = 1 -a -z "$out" -a "$(grep -c 'start --engine user' "$tmp/err")" = 1

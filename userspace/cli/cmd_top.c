@@ -5,10 +5,11 @@
  * One screen per sample on a terminal; plain lines otherwise (a header,
  * then one row per CPU and sample); --json: one object per sample and line.
  *
- * With --engine user, top runs the user-space engine itself (a user-space
- * run lives only inside its process) and shows it.
+ * With --engine user, top never starts a run: a user-space run lives only
+ * inside the process that started it, so top says there is none to show.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -59,17 +60,36 @@ static void show_sample(const struct cs_sample *s, void *arg)
 	fflush(stdout);
 }
 
-/* A user-space engine has nothing to show until it runs. */
+/*
+ * A viewer never makes load: a user-space run lives inside the process
+ * that started it (until the shared user engine of docs/architecture.md
+ * exists), so this process has none to show.
+ */
 static int top_prepare(struct cs_engine *e, const struct cs_top_opts *o)
 {
-	struct cs_settings s;
+	struct cs_status *st;
+	bool running;
 
 	if (strcmp(o->engine, CS_ENGINE_USER))
 		return 0;
-	cs_settings_init(&s);
-	if (e->ops->start(e, &s) < 0)
-		return cs_fail(e, "start");
-	return 0;
+	/* Three cpulists of CS_CPULIST_MAX: too big for the stack. */
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		fprintf(stderr, PROG_NAME ": out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	if (e->ops->status(e, st) < 0) {
+		free(st);
+		return cs_fail(e, "status");
+	}
+	running = st->running;
+	free(st);
+	if (running)
+		return 0;
+	fprintf(stderr, PROG_NAME " top: the user engine is not running in"
+		" this process; a user-space run is seen only by the command"
+		" that started it (" PROG_NAME " start --engine user)\n");
+	return EXIT_RUNTIME;
 }
 
 static int top_loop(struct cs_engine *e, struct top_state *ts)
