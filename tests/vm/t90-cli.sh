@@ -107,7 +107,7 @@ check "cli: start --for 2 runs" [ "$(cat $CS/running)" = 1 ]
 wait_for '[ "$(cat $CS/running)" = 0 ]' 60
 t1=$(now_ms)
 check "cli: start --for 2 stopped by itself after $((t1 - t0)) ms" \
-	[ $((t1 - t0)) -ge 1900 -a $((t1 - t0)) -le 3000 ]
+	[ $((t1 - t0)) -ge 1900 -a $((t1 - t0)) -le 4500 ]
 $CLI start
 sleep 2.5
 check "cli: a start without --for has no time limit" [ "$(cat $CS/running)" = 1 ]
@@ -138,12 +138,15 @@ rc=$?
 check "cli: SIGTERM ends start --owned cleanly (exit $rc), run stopped" \
 	[ "$rc" = 0 -a "$(cat $CS/running)" = 0 ]
 
+# By itself: not before the 2 s, and well before timeout's 10 s. The CLI's
+# start-up and netlink round trips took 1.2 s on the debug kernel under TCG
+# with the host busy, hence 4.5 s at most.
 t0=$(now_ms)
 timeout 10 $CLI start --owned --for 2 > /dev/null 2>&1
 rc=$?
 t1=$(now_ms)
 check "cli: start --owned --for 2 returns by itself after $((t1 - t0)) ms (exit $rc)" \
-	[ "$rc" = 0 -a $((t1 - t0)) -ge 1900 -a $((t1 - t0)) -le 3000 ]
+	[ "$rc" = 0 -a $((t1 - t0)) -ge 1900 -a $((t1 - t0)) -le 4500 ]
 
 # The user-space engine runs inside the CLI, no module involved.
 t0=$(now_ms)
