@@ -186,6 +186,9 @@ int cs_fleet_args_file(struct cs_argscan *sc, struct cs_fleet_targets *ts);
  */
 #define CS_FLEET_ARGS_END	(-100)
 int cs_fleet_args_next(struct cs_argscan *sc, struct cs_fleet_targets *ts);
+/* After the arguments: 0 when @ts has a target, else the error set. */
+int cs_fleet_args_need_targets(struct cs_argscan *sc,
+			       const struct cs_fleet_targets *ts);
 void cs_fleet_sleep_ms(uint32_t ms);
 /* cpustress fleet loadtest (cmd_fleet_loadtest.c); @usage is fleet's. */
 int fleet_loadtest_main(int argc, char **argv, const char *usage);

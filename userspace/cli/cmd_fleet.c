@@ -19,7 +19,6 @@
 #include "cli/cli.h"
 #include "fleet/fleet.h"
 
-#define INTERVAL_MAX	3600	/* s */
 #define WARMUP_MS	1000	/* between the first polls, to fill the window */
 
 static const char fleet_usage[] =
@@ -77,6 +76,15 @@ int cs_fleet_args_file(struct cs_argscan *sc, struct cs_fleet_targets *ts)
 	return 0;
 }
 
+int cs_fleet_args_need_targets(struct cs_argscan *sc,
+			       const struct cs_fleet_targets *ts)
+{
+	if (ts->n)
+		return 0;
+	cs_arg_error(sc, "no targets: give HOST:PORT arguments or --targets FILE");
+	return CS_ARG_ERR;
+}
+
 static enum cs_parse parse_fleet_args(int argc, char **argv,
 				      struct fleet_opts *o, char *err,
 				      size_t errlen)
@@ -104,7 +112,7 @@ static enum cs_parse parse_fleet_args(int argc, char **argv,
 			ret = cs_fleet_args_file(&sc, &o->ts);
 			break;
 		case FL_INTERVAL:
-			ret = cs_arg_u32(&sc, idx, 1, INTERVAL_MAX,
+			ret = cs_arg_u32(&sc, idx, 1, CS_FLEET_INTERVAL_MAX,
 					 &o->interval_s);
 			break;
 		case FL_ONCE:
@@ -126,10 +134,8 @@ static enum cs_parse parse_fleet_args(int argc, char **argv,
 		cs_arg_error(&sc, "--once and --count: give one");
 		return CS_PARSE_ERR;
 	}
-	if (!o->ts.n) {
-		cs_arg_error(&sc, "no targets: give HOST:PORT arguments or --targets FILE");
+	if (cs_fleet_args_need_targets(&sc, &o->ts))
 		return CS_PARSE_ERR;
-	}
 	return CS_PARSE_OK;
 }
 

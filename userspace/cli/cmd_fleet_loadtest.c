@@ -249,10 +249,8 @@ static enum cs_parse parse_lt_args(int argc, char **argv, struct lt_opts *o,
 		if (ret)
 			return CS_PARSE_ERR;
 	}
-	if (!o->ts.n) {
-		cs_arg_error(&sc, "no targets: give HOST:PORT arguments or --targets FILE");
+	if (cs_fleet_args_need_targets(&sc, &o->ts))
 		return CS_PARSE_ERR;
-	}
 	if (!o->keyfile) {
 		cs_arg_error(&sc, "--apikey-file FILE is needed: load tests need an API key");
 		return CS_PARSE_ERR;

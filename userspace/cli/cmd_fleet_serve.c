@@ -13,8 +13,6 @@
 #include "fleet/fleet.h"
 #include "serve/serve.h"
 
-#define INTERVAL_MAX	3600	/* s */
-
 enum { FS_TARGETS, FS_LISTEN, FS_KEYFILE, FS_INTERVAL, FS_HELP };
 
 static enum cs_parse parse_args(int argc, char **argv,
@@ -57,7 +55,7 @@ static enum cs_parse parse_args(int argc, char **argv,
 				 sc.val);
 			break;
 		case FS_INTERVAL:
-			ret = cs_arg_u32(&sc, idx, 1, INTERVAL_MAX,
+			ret = cs_arg_u32(&sc, idx, 1, CS_FLEET_INTERVAL_MAX,
 					 &o->interval_s);
 			break;
 		default:
@@ -66,10 +64,8 @@ static enum cs_parse parse_args(int argc, char **argv,
 		if (ret)
 			return CS_PARSE_ERR;
 	}
-	if (!o->ts.n) {
-		cs_arg_error(&sc, "no targets: give HOST:PORT arguments or --targets FILE");
+	if (cs_fleet_args_need_targets(&sc, &o->ts))
 		return CS_PARSE_ERR;
-	}
 	return CS_PARSE_OK;
 }
 

@@ -38,6 +38,7 @@
 #define CS_FLEET_STATS_MAX	(1u << 20)	/* bytes of a /v1/stats body */
 #define CS_FLEET_TIMEOUT_MS	2000	/* one poll: resolve, connect, answer */
 #define CS_FLEET_INTERVAL_DEF	2	/* s between rounds */
+#define CS_FLEET_INTERVAL_MAX	3600	/* s, --interval's largest */
 #define CS_FLEET_ERR_MAX	256
 
 /* --- fleet/targets.c ------------------------------------------------- */
