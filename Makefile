@@ -51,9 +51,13 @@ SHARED_HDRS := $(wildcard include/cpustress/*.h)
 USER_ENGINE_SRCS := userspace/engine/engine.c userspace/engine/user.c \
 	userspace/engine/user_sampler.c userspace/engine/user_worker.c \
 	userspace/engine/procstat.c userspace/util/cpulist.c
+# The shared user engine: its process and its client.
+USER_SHARED_SRCS := userspace/engine/user_proto.c userspace/engine/user_daemon.c \
+	userspace/engine/user_client.c
 UNIT_SRCS_test_cpulist := userspace/util/cpulist.c
 UNIT_SRCS_test_spread := userspace/util/spread.c
 UNIT_SRCS_test_engine_user := $(USER_ENGINE_SRCS)
+UNIT_SRCS_test_user_proto := userspace/engine/user_proto.c userspace/engine/engine.c
 # The CLI's option parsers: the scanner, every command's options and the
 # exporter's own syntax (listen address, log level) they check.
 ARGS_SRCS := userspace/util/args.c userspace/cli/cmd_args.c \
@@ -112,6 +116,7 @@ CLI_SRCS := userspace/cli/main.c $(ARGS_SRCS) \
 	userspace/cli/cmd_status.c userspace/cli/cmd_run.c userspace/cli/cmd_top.c \
 	userspace/cli/json_out.c userspace/engine/kernel.c \
 	userspace/engine/kernel_parse.c userspace/engine/kernel_why.c $(USER_ENGINE_SRCS) \
+	$(USER_SHARED_SRCS) \
 	userspace/cli/cmd_sweep.c userspace/sweep/run.c $(SWEEP_FILE_SRCS) \
 	userspace/cli/cmd_compare.c userspace/sweep/compare.c $(SERVE_SRCS) \
 	$(FLEET_SRCS) userspace/fleet/server.c $(BUILD)/gen/fleet_page.c \

@@ -63,6 +63,7 @@ static void parse(unsigned int cmd, int argc, char **argv)
 		struct cs_status_opts status;
 		struct cs_start_opts start;
 		struct cs_set_opts set;
+		struct cs_stop_opts stop;
 		struct cs_top_opts top;
 		struct cs_sweep_opts sweep;
 		struct cs_serve_opts serve;
@@ -78,7 +79,7 @@ static void parse(unsigned int cmd, int argc, char **argv)
 		parse_start_args(argc, argv, &o->start, err, sizeof(err));
 		break;
 	case 2:
-		parse_stop_args(argc, argv, err, sizeof(err));
+		parse_stop_args(argc, argv, &o->stop, err, sizeof(err));
 		break;
 	case 3:
 		parse_set_args(argc, argv, &o->set, err, sizeof(err));

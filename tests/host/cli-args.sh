@@ -9,10 +9,11 @@ set -uo pipefail
 
 cli=${1:-userspace/cpustress}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-cli.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'stop_user_engines "$tmp"; rm -rf "$tmp"' EXIT
 
 T=cli
 . "$(dirname "$0")/lib.sh"
+private_user_engine "$tmp/ue"
 check_detail() { echo "rc $rc, stderr: ${err:0:200}"; }
 need_exec "$cli" "make cli"
 
@@ -82,8 +83,12 @@ run status --engine user --json
 check "status --engine user --json prints one JSON object" \
 	test "$rc" = 0 -a "$(grep -c '^{"engine":"user","running":false,' "$tmp/out")" = 1
 
-# A viewer never makes load: with no user-engine run to show, top says so
-# and exits 1 at once (it used to start a run of its own at 100 %).
+# A viewer never makes load: with no user engine process to show, top
+# says so and exits 1 at once (it used to start a run of its own at
+# 100 %). The refused starts above started one: end it first.
+stop_user_engines "$tmp"
 capture timeout 10 "$cli" top --engine user --count 1
 check "top --engine user with no run: exit 1 naming 'start --engine user'" \
 	test "$rc" = 1 -a -z "$out" -a "$(grep -c 'start --engine user' "$tmp/err")" = 1
+check "top --engine user with no run started no engine process" \
+	test ! -e "$tmp/ue/user.sock.pid"

@@ -47,12 +47,14 @@ fail_all() {
 }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-dashboard.XXXXXX")
+private_user_engine "$tmp/ue"
 srv=
 cleanup() {
 	if [[ -n "$srv" ]] && kill -0 "$srv" 2>/dev/null; then
 		kill -TERM "$srv"
 		wait "$srv" 2>/dev/null
 	fi
+	stop_user_engines "$tmp"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -32,6 +32,7 @@ cleanup() {
 	for p in "${pids[@]}"; do
 		{ kill -TERM "$p" && wait "$p"; } 2>/dev/null
 	done
+	stop_user_engines "$tmp"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -60,7 +61,9 @@ chmod 600 "$tmp/keys"
 targets=()
 for n in 0 1 2; do
 	mkdir -p "$tmp/e$n"
-	"$cli" serve --engine user --load --busy 40 --listen 127.0.0.1:0 \
+	# Each exporter its own host: its own user engine process.
+	CPUSTRESS_USER_SOCK=$tmp/e$n/ue/user.sock \
+		"$cli" serve --engine user --load --busy 40 --listen 127.0.0.1:0 \
 		--state-dir "$tmp/e$n/state" --apikey-file "$tmp/keys" \
 		>/dev/null 2>"$tmp/e$n/log" &
 	epid[n]=$!

@@ -33,6 +33,7 @@ cleanup() {
 		done <"$cg/cgroup.procs"
 		rmdir "$cg" 2>/dev/null
 	fi
+	stop_user_engines "$tmp"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -48,7 +49,9 @@ start_exporter() {
 	local n=$1
 	shift
 	mkdir -p "$tmp/e$n"
-	"$cli" serve --engine user --listen 127.0.0.1:0 \
+	# Each exporter its own host: its own user engine process.
+	CPUSTRESS_USER_SOCK=$tmp/e$n/ue/user.sock \
+		"$cli" serve --engine user --listen 127.0.0.1:0 \
 		--state-dir "$tmp/e$n/state" --apikey-file "$tmp/keys" "$@" \
 		>/dev/null 2>"$tmp/e$n/log" &
 	pids[n]=$!
@@ -117,10 +120,11 @@ for n in 0 1 2; do
 		exit 0
 	fi
 done
-# The worker threads only (named cpustress/N; --load started them): the
-# host's CPU is what is throttled, the exporter's HTTP and collector
-# threads must still answer within the poll's time limit.
-for t in /proc/"${pids[2]}"/task/*; do
+# The worker threads only (named cpustress/N; --load started them in
+# the exporter's user engine process): the host's CPU is what is
+# throttled, the exporter's HTTP and collector threads and the engine
+# process's socket must still answer within the poll's time limit.
+for t in /proc/"$(cat "$tmp/e2/ue/user.sock.pid")"/task/*; do
 	[[ $(cat "$t/comm" 2>/dev/null) == cpustress/* ]] && echo "${t##*/}" >"$cg/tasks"
 done
 targets=(127.0.0.1:"${ports[0]}" 127.0.0.1:"${ports[1]}" 127.0.0.1:"${ports[2]}")

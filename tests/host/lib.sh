@@ -16,6 +16,11 @@
 #   need_exec FILE HINT    FAIL and exit unless FILE is executable
 #   need_tools TOOL... FAIL naming the missing ones and exit, unless all
 #                      are on PATH (the hint: make deps)
+#   private_user_engine DIR  --engine user in this test reaches its own
+#                      engine process, its socket in DIR (made by it), not
+#                      the host's: exports CPUSTRESS_USER_SOCK
+#   stop_user_engines DIR  SIGTERM every engine process whose socket is
+#                      under DIR and wait (5 s at most) until each is gone
 #
 # A test that cannot run prints one FAIL line and exits 0, so the runner
 # counts it failed and goes on.
@@ -95,4 +100,22 @@ check_header_sizes() {
 	why=${bad:+not answered 431 (size:status):$bad}
 	check "headers of 8 KiB to 64 KiB (${#sizes[@]} sizes): each answered 431" \
 		test -z "$bad"
+}
+
+private_user_engine() {
+	export CPUSTRESS_USER_SOCK=$1/user.sock
+}
+
+stop_user_engines() {
+	local f p pids=()
+	while IFS= read -r f; do
+		p=$(cat "$f" 2>/dev/null)
+		[[ $p =~ ^[0-9]+$ ]] && kill -TERM "$p" 2>/dev/null && pids+=("$p")
+	done < <(find "$1" -name '*.sock.pid' 2>/dev/null)
+	for p in "${pids[@]}"; do
+		for _ in $(seq 50); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+	done
 }

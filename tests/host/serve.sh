@@ -21,10 +21,11 @@ stop_serve() {
 		pid=
 	fi
 }
-trap 'stop_serve; rm -rf "$tmp"' EXIT
+trap 'stop_serve; stop_user_engines "$tmp"; rm -rf "$tmp"' EXIT
 
 T=serve
 . "$(dirname "$0")/lib.sh"
+private_user_engine "$tmp/ue"
 
 need_exec "$cli" "make cli"
 need_tools curl jq

@@ -8,9 +8,10 @@ set -uo pipefail
 
 cli=${1:-userspace/cpustress}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-sweep.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'stop_user_engines "$tmp"; rm -rf "$tmp"' EXIT
 T=sweep
 . "$(dirname "$0")/lib.sh"
+private_user_engine "$tmp/ue"
 
 need_exec "$cli" "make cli"
 need_tools jq

@@ -17,6 +17,7 @@ union any_opts {
 	struct cs_status_opts status;
 	struct cs_start_opts start;
 	struct cs_set_opts set;
+	struct cs_stop_opts stop;
 	struct cs_top_opts top;
 	struct cs_sweep_opts sweep;
 };
@@ -48,7 +49,7 @@ static enum cs_parse parse(const char *cmdline, union any_opts *o,
 	if (!strcmp(argv[0], "start"))
 		return parse_start_args(argc, argv, &o->start, err, errlen);
 	if (!strcmp(argv[0], "stop"))
-		return parse_stop_args(argc, argv, err, errlen);
+		return parse_stop_args(argc, argv, &o->stop, err, errlen);
 	if (!strcmp(argv[0], "set"))
 		return parse_set_args(argc, argv, &o->set, err, errlen);
 	if (!strcmp(argv[0], "top"))

@@ -148,14 +148,19 @@ t1=$(now_ms)
 check "cli: start --owned --for 2 returns by itself after $((t1 - t0)) ms (exit $rc)" \
 	[ "$rc" = 0 -a $((t1 - t0)) -ge 1900 -a $((t1 - t0)) -le 4500 ]
 
-# The user-space engine runs inside the CLI, no module involved.
+# The user-space engine runs in its own process (cpustress engine-daemon,
+# started by this start), no module involved; --owned keeps start in the
+# foreground until the time limit.
 t0=$(now_ms)
-timeout 10 $CLI start --engine user --for 1 > /dev/null 2>/tmp/err
+timeout 10 $CLI start --engine user --owned --for 1 > /dev/null 2>/tmp/err
 rc=$?
 t1=$(now_ms)
-check "cli: start --engine user --for 1 exits 0 after $((t1 - t0)) ms ($(cat /tmp/err))" \
+check "cli: start --engine user --owned --for 1 exits 0 after $((t1 - t0)) ms ($(cat /tmp/err))" \
 	[ "$rc" = 0 -a $((t1 - t0)) -ge 900 -a $((t1 - t0)) -le 2500 ]
 check "cli: the user engine left the module alone" [ "$(cat $CS/running)" = 0 ]
+check "cli: status --engine user from another process: stopped" \
+	sh -c "$CLI status --engine user | grep -q '^cpustress: stopped (run 1)'"
+kill "$(cat /run/cpustress/user.sock.pid)"
 
 # What the report shows: status and top from a real run.
 $CLI start

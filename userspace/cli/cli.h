@@ -29,6 +29,7 @@
 
 #include "util/args.h"
 #include "engine/engine.h"
+#include "engine/user_proto.h"
 #include "sweep/sweep.h"
 
 
@@ -67,8 +68,13 @@ struct cs_start_opts {
 	const char *engine;
 };
 
+struct cs_stop_opts {
+	const char *engine;
+};
+
 struct cs_set_opts {
 	struct cs_settings set;
+	const char *engine;
 };
 
 struct cs_top_opts {
@@ -107,10 +113,13 @@ enum cs_parse parse_status_args(int argc, char **argv,
 enum cs_parse parse_start_args(int argc, char **argv,
 			       struct cs_start_opts *o,
 			       char *err, size_t errlen);
-enum cs_parse parse_stop_args(int argc, char **argv,
+enum cs_parse parse_stop_args(int argc, char **argv, struct cs_stop_opts *o,
 			      char *err, size_t errlen);
 enum cs_parse parse_set_args(int argc, char **argv, struct cs_set_opts *o,
 			     char *err, size_t errlen);
+enum cs_parse parse_engine_daemon_args(int argc, char **argv,
+				       struct up_daemon_opts *o,
+				       char *err, size_t errlen);
 enum cs_parse parse_top_args(int argc, char **argv, struct cs_top_opts *o,
 			     char *err, size_t errlen);
 enum cs_parse parse_sweep_args(int argc, char **argv,
@@ -121,6 +130,7 @@ extern const char status_usage[];
 extern const char start_usage[];
 extern const char stop_usage[];
 extern const char set_usage[];
+extern const char engine_daemon_usage[];
 extern const char top_usage[];
 extern const char sweep_usage[];
 
@@ -165,6 +175,7 @@ int status_main(int argc, char **argv);
 int start_main(int argc, char **argv);
 int stop_main(int argc, char **argv);
 int set_main(int argc, char **argv);
+int engine_daemon_main(int argc, char **argv);	/* cmd_run.c */
 int top_main(int argc, char **argv);
 int sweep_main(int argc, char **argv);		/* cmd_sweep.c */
 int compare_main(int argc, char **argv);	/* cmd_compare.c */

@@ -21,10 +21,14 @@ const char start_usage[] =
 	"usage: " PROG_NAME " start [--busy P] [--cpus LIST] [--period MS]"
 	" [--interval MS] [--for S] [--owned] [--engine kernel|user]\n";
 const char stop_usage[] =
-	"usage: " PROG_NAME " stop\n";
+	"usage: " PROG_NAME " stop [--engine kernel|user]\n";
 const char set_usage[] =
 	"usage: " PROG_NAME " set [--busy P] [--cpus LIST] [--period MS]"
-	" [--interval MS]  (at least one)\n";
+	" [--interval MS]  (at least one)\n"
+	"         [--engine kernel|user]\n";
+const char engine_daemon_usage[] =
+	"usage: " PROG_NAME " engine-daemon [--socket PATH] [--group GROUP]"
+	" [--idle-exit S] [--background]\n";
 const char top_usage[] =
 	"usage: " PROG_NAME " top [--count N] [--once] [--json]"
 	" [--engine kernel|user]\n";
@@ -187,49 +191,112 @@ enum cs_parse parse_start_args(int argc, char **argv,
 	return idx == CS_ARG_END ? CS_PARSE_OK : CS_PARSE_ERR;
 }
 
-enum cs_parse parse_stop_args(int argc, char **argv,
+enum { STOP_ENGINE, STOP_HELP };
+
+enum cs_parse parse_stop_args(int argc, char **argv, struct cs_stop_opts *o,
 			      char *err, size_t errlen)
 {
 	static const struct cs_opt opts[] = {
-		{ .name = "help", .short_name = 'h' },
-		{ }
-	};
-	struct cs_argscan sc;
-	int idx;
-
-	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
-	idx = cs_argscan_next(&sc);
-	if (idx == 0)
-		return CS_PARSE_HELP;
-	return idx == CS_ARG_END ? CS_PARSE_OK : CS_PARSE_ERR;
-}
-
-enum cs_parse parse_set_args(int argc, char **argv, struct cs_set_opts *o,
-			     char *err, size_t errlen)
-{
-	static const struct cs_opt opts[] = {
-		SETTING_OPTS,
+		[STOP_ENGINE] = { .name = "engine", .has_arg = true },
+		[STOP_HELP] = { .name = "help", .short_name = 'h' },
 		{ }
 	};
 	struct cs_argscan sc;
 	int idx;
 
 	memset(o, 0, sizeof(*o));
+	o->engine = CS_ENGINE_KERNEL;
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		if (idx == STOP_HELP)
+			return CS_PARSE_HELP;
+		if (parse_engine(&sc, &o->engine))
+			return CS_PARSE_ERR;
+	}
+	return idx == CS_ARG_END ? CS_PARSE_OK : CS_PARSE_ERR;
+}
+
+enum { SET_ENGINE = OPT_NEXT };
+
+enum cs_parse parse_set_args(int argc, char **argv, struct cs_set_opts *o,
+			     char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		SETTING_OPTS,
+		[SET_ENGINE] = { .name = "engine", .has_arg = true },
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx, ret;
+
+	memset(o, 0, sizeof(*o));
 	cs_settings_init(&o->set);
+	o->engine = CS_ENGINE_KERNEL;
 	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
 	while ((idx = cs_argscan_next(&sc)) >= 0) {
 		if (idx == OPT_HELP)
 			return CS_PARSE_HELP;
-		if (parse_setting(&sc, idx, &o->set))
+		if (idx == SET_ENGINE)
+			ret = parse_engine(&sc, &o->engine);
+		else
+			ret = parse_setting(&sc, idx, &o->set);
+		if (ret)
 			return CS_PARSE_ERR;
 	}
 	if (idx != CS_ARG_END)
 		return CS_PARSE_ERR;
-	if (!sc.seen) {
+	if (!(sc.seen & ~(1ULL << SET_ENGINE))) {
 		cs_arg_error(&sc, "nothing to set: give at least one option");
 		return CS_PARSE_ERR;
 	}
 	return CS_PARSE_OK;
+}
+
+enum { ED_SOCKET, ED_GROUP, ED_IDLE_EXIT, ED_BACKGROUND, ED_HELP };
+
+enum cs_parse parse_engine_daemon_args(int argc, char **argv,
+				       struct up_daemon_opts *o,
+				       char *err, size_t errlen)
+{
+	static const struct cs_opt opts[] = {
+		[ED_SOCKET] = { .name = "socket", .has_arg = true },
+		[ED_GROUP] = { .name = "group", .has_arg = true },
+		[ED_IDLE_EXIT] = { .name = "idle-exit", .has_arg = true },
+		[ED_BACKGROUND] = { .name = "background" },
+		[ED_HELP] = { .name = "help", .short_name = 'h' },
+		{ }
+	};
+	struct cs_argscan sc;
+	int idx, ret = 0;
+
+	memset(o, 0, sizeof(*o));
+	cs_argscan_init(&sc, argc, argv, opts, err, errlen);
+	while ((idx = cs_argscan_next(&sc)) >= 0) {
+		switch (idx) {
+		case ED_SOCKET:
+			o->sock = sc.val;
+			if (strlen(sc.val) >= UP_PATH_MAX || !*sc.val) {
+				cs_arg_error(&sc, "--socket: give a path of 1..%d bytes",
+					     UP_PATH_MAX - 1);
+				ret = CS_ARG_ERR;
+			}
+			break;
+		case ED_GROUP:
+			o->group = sc.val;
+			break;
+		case ED_IDLE_EXIT:
+			ret = cs_arg_u32(&sc, idx, 0, CS_FOR_MAX, &o->idle_exit_s);
+			break;
+		case ED_BACKGROUND:
+			o->background = 1;
+			break;
+		case ED_HELP:
+			return CS_PARSE_HELP;
+		}
+		if (ret)
+			return CS_PARSE_ERR;
+	}
+	return idx == CS_ARG_END ? CS_PARSE_OK : CS_PARSE_ERR;
 }
 
 enum { TOP_COUNT, TOP_ONCE, TOP_JSON, TOP_ENGINE, TOP_HELP };

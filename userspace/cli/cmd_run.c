@@ -65,8 +65,7 @@ static int wait_run(struct cs_engine *e, struct cs_status *st)
 
 static int run_start(struct cs_engine *e, const struct cs_start_opts *o)
 {
-	/* A user-space run lives in this process: it is always owned. */
-	bool foreground = o->set.owned || !strcmp(o->engine, CS_ENGINE_USER);
+	bool foreground = o->set.owned;
 	struct cs_status *st;
 	int ret = 0;
 
@@ -114,15 +113,17 @@ int start_main(int argc, char **argv)
 
 int stop_main(int argc, char **argv)
 {
+	struct cs_stop_opts o;
 	struct cs_engine *e;
 	char err[CS_ERR_MAX];
 	int ret;
 
-	ret = cmd_parse_result(parse_stop_args(argc, argv, err, sizeof(err)),
+	ret = cmd_parse_result(parse_stop_args(argc, argv, &o, err,
+					       sizeof(err)),
 			       "stop", stop_usage, err);
 	if (ret >= 0)
 		return ret;
-	ret = cs_open_engine(CS_ENGINE_KERNEL, &e);
+	ret = cs_open_engine(o.engine, &e);
 	if (ret)
 		return ret;
 	if (e->ops->stop(e) < 0)
@@ -142,7 +143,7 @@ int set_main(int argc, char **argv)
 			       "set", set_usage, err);
 	if (ret >= 0)
 		return ret;
-	ret = cs_open_engine(CS_ENGINE_KERNEL, &e);
+	ret = cs_open_engine(o.engine, &e);
 	if (ret)
 		return ret;
 	ret = e->ops->set(e, &o.set);
@@ -150,4 +151,19 @@ int set_main(int argc, char **argv)
 		ret = cs_fail_setting(e, ret, "set", set_usage);
 	cs_engine_close(e);
 	return ret;
+}
+
+/* The user engine's process: every --engine user command reaches it. */
+int engine_daemon_main(int argc, char **argv)
+{
+	struct up_daemon_opts o;
+	char err[CS_ERR_MAX];
+	int ret;
+
+	ret = cmd_parse_result(parse_engine_daemon_args(argc, argv, &o, err,
+							sizeof(err)),
+			       "engine-daemon", engine_daemon_usage, err);
+	if (ret >= 0)
+		return ret;
+	return up_daemon_main(&o);
 }

@@ -4,12 +4,13 @@
  * and one GET_STATS dump; --json for scripts.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
 #define NS_PER_MS	1000000ULL
 
-static void print_status(const struct cs_status *st,
+static void print_status(const char *engine, const struct cs_status *st,
 			 const struct cs_snapshot *snap)
 {
 	uint32_t i;
@@ -29,8 +30,11 @@ static void print_status(const struct cs_status *st,
 			       (unsigned long long)st->time_left_ms);
 		printf("\n");
 	}
+	/* The user engine's process gives the owner's pid as its port. */
 	if (st->owner_portid)
-		printf("owned by netlink port %u: stops when it closes\n",
+		printf("owned by %s %u: stops when it closes\n",
+		       strcmp(engine, CS_ENGINE_USER) ? "netlink port" :
+							"process",
 		       st->owner_portid);
 	printf("total: %llu ops/s, %llu units, %llu self-check errors\n",
 	       (unsigned long long)st->ops_per_sec,
@@ -77,7 +81,7 @@ int status_main(int argc, char **argv)
 	} else if (o.json) {
 		cs_json_status(stdout, e->ops->name, st, &snap);
 	} else {
-		print_status(st, &snap);
+		print_status(e->ops->name, st, &snap);
 	}
 	cs_snapshot_free(&snap);
 	free(st);

@@ -5,11 +5,10 @@
  * One screen per sample on a terminal; plain lines otherwise (a header,
  * then one row per CPU and sample); --json: one object per sample and line.
  *
- * With --engine user, top never starts a run: a user-space run lives only
- * inside the process that started it, so top says there is none to show.
+ * A viewer never makes load: with --engine user it shows the run of the
+ * user engine's process, and with no such process says there is none.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -60,38 +59,6 @@ static void show_sample(const struct cs_sample *s, void *arg)
 	fflush(stdout);
 }
 
-/*
- * A viewer never makes load: a user-space run lives inside the process
- * that started it (until the shared user engine of docs/architecture.md
- * exists), so this process has none to show.
- */
-static int top_prepare(struct cs_engine *e, const struct cs_top_opts *o)
-{
-	struct cs_status *st;
-	bool running;
-
-	if (strcmp(o->engine, CS_ENGINE_USER))
-		return 0;
-	/* Three cpulists of CS_CPULIST_MAX: too big for the stack. */
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		fprintf(stderr, PROG_NAME ": out of memory\n");
-		return EXIT_RUNTIME;
-	}
-	if (e->ops->status(e, st) < 0) {
-		free(st);
-		return cs_fail(e, "status");
-	}
-	running = st->running;
-	free(st);
-	if (running)
-		return 0;
-	fprintf(stderr, PROG_NAME " top: the user engine is not running in"
-		" this process; a user-space run is seen only by the command"
-		" that started it (" PROG_NAME " start --engine user)\n");
-	return EXIT_RUNTIME;
-}
-
 static int top_loop(struct cs_engine *e, struct top_state *ts)
 {
 	bool waiting_shown = false;
@@ -130,9 +97,7 @@ int top_main(int argc, char **argv)
 	ret = cs_open_engine(o.engine, &e);
 	if (ret)
 		return ret;
-	ret = top_prepare(e, &o);
-	if (!ret)
-		ret = top_loop(e, &ts);
+	ret = top_loop(e, &ts);
 	cs_engine_close(e);
 	return ret;
 }

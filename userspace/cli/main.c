@@ -27,6 +27,7 @@ static const struct {
 	{ "compare", compare_main, "compare sweep result files side by side" },
 	{ "fleet", fleet_main, "many exporters: live table with verdicts, load tests" },
 	{ "serve", serve_main, "HTTP exporter: /metrics, /cpu-perf, load tests, dashboard" },
+	{ "engine-daemon", engine_daemon_main, "the user engine's process, shared by --engine user" },
 };
 
 static void show_usage(FILE *f)
@@ -68,7 +69,7 @@ int cs_open_engine(const char *name, struct cs_engine **e)
 	int ret;
 
 	if (!strcmp(name, CS_ENGINE_USER))
-		ret = cs_engine_open_user(e, err, sizeof(err));
+		ret = cs_engine_open_shared(e, err, sizeof(err));
 	else
 		ret = cs_engine_open_kernel(e, err, sizeof(err));
 	if (ret < 0) {

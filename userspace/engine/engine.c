@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cpustress/version.h>
+
 #include "engine/engine.h"
 
 void cs_settings_init(struct cs_settings *s)
@@ -33,6 +35,12 @@ void cs_engine_close(struct cs_engine *e)
 {
 	if (e)
 		e->ops->close(e);
+}
+
+const char *cs_engine_stop_cmd(const struct cs_engine *e)
+{
+	return strcmp(e->ops->name, "user") ? PROG_NAME " stop" :
+					      PROG_NAME " stop --engine user";
 }
 
 const char *cs_state_name(enum cpustress_cpu_state state)

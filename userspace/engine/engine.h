@@ -128,7 +128,11 @@ struct cs_engine {
  */
 int cs_engine_open_kernel(struct cs_engine **e, char *err, size_t errlen);
 int cs_engine_open_user(struct cs_engine **e, char *err, size_t errlen);
+/* The user engine shared by every process: engine/user_client.c. */
+int cs_engine_open_shared(struct cs_engine **e, char *err, size_t errlen);
 void cs_engine_close(struct cs_engine *e);
+/* The command that stops @e's run, for messages: "cpustress stop ...". */
+const char *cs_engine_stop_cmd(const struct cs_engine *e);
 
 /** Snapshot storage: zero-initialise, let snapshot() grow it, then free. */
 void cs_snapshot_free(struct cs_snapshot *snap);

@@ -283,8 +283,9 @@ static enum cs_lt_err free_engine(struct cs_lt *lt, bool *paused, char *err,
 	if (!st.running)
 		return CS_LT_OK;
 	if (!lt->load_run_id || st.run_id != lt->load_run_id) {
-		snprintf(err, errlen, "a run not started by cpustress serve is in progress (run %llu, busy %u %% on CPUs %s): a load test needs the CPUs to itself; stop that run first ('cpustress stop')",
-			 (unsigned long long)st.run_id, st.busy_pct, st.cpus);
+		snprintf(err, errlen, "a run not started by cpustress serve is in progress (run %llu, busy %u %% on CPUs %s): a load test needs the CPUs to itself; stop that run first ('%s')",
+			 (unsigned long long)st.run_id, st.busy_pct, st.cpus,
+			 cs_engine_stop_cmd(e));
 		return CS_LT_BUSY;
 	}
 	if (e->ops->stop(e) < 0) {

@@ -232,8 +232,8 @@ int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
 		goto out;
 	ret = -EBUSY;
 	if (st->running) {
-		say(err, errlen, "a run is in progress (run %llu): a sweep needs the CPUs to itself; stop it first with '" PROG_NAME " stop'",
-		    (unsigned long long)st->run_id);
+		say(err, errlen, "a run is in progress (run %llu): a sweep needs the CPUs to itself; stop it first with '%s'",
+		    (unsigned long long)st->run_id, cs_engine_stop_cmd(e));
 		goto out;
 	}
 	ret = plan_cpus(&s->plan, st, base, &s->num_cores, "--cpus", err,
