@@ -38,7 +38,7 @@ cd "$tmp" || exit 0
 mkdir -p res.d
 touch a.json b.json notes.txt keys
 cases=(
-	"cpustress |compare fleet serve set start status stop sweep top"
+	"cpustress |compare engine-daemon fleet serve set start status stop sweep top"
 	"cpustress s|serve set start status stop sweep"
 	"cpustress --|--help --version"
 	"cpustress status --|--engine --help --json"
@@ -56,7 +56,8 @@ cases=(
 	"cpustress compare |a.json b.json res.d"
 	"cpustress compare a.json --c|--cost"
 	"cpustress start --busy |"
-	"cpustress stop --|--help"
+	"cpustress stop --|--engine --help"
+	"cpustress engine-daemon --g|--group"
 	"cpustress start --o|--owned"
 )
 for c in "${cases[@]}"; do
