@@ -225,6 +225,33 @@ capture ue status
 check "status then: stopped, and starts no engine process" \
 	test "$rc" = 0 -a "$(grep -c '^cpustress: stopped' "$tmp/out")" = 1 -a ! -e "$sock"
 
+# Two starts at once with none running: one engine process, one run, the
+# other start refused as for any run in progress.
+"$cli" start --busy 10 --for 60 --engine user >/dev/null 2>"$tmp/s1.err" &
+q1=$!
+"$cli" start --busy 10 --for 60 --engine user >/dev/null 2>"$tmp/s2.err" &
+q2=$!
+wait "$q1"
+r1=$?
+wait "$q2"
+r2=$?
+check "two starts at once: one exits 0, the other 1 'already running' ($r1 $r2)" \
+	test "$((r1 + r2))" = 1 -a "$(cat "$tmp/s1.err" "$tmp/s2.err" | grep -c 'already running')" = 1
+check "one engine process for both ($(pgrep -fc "engine-daemon.*$sock"))" \
+	test "$(pgrep -fc "engine-daemon.*$sock")" = 1
+pid=$(daemon_pid)
+kill -KILL "$pid"
+until_ok 3 eval '! kill -0 '"$pid"' 2>/dev/null'
+capture ue status
+check "the engine process killed with SIGKILL: status says stopped ($rc)" \
+	test "$rc" = 0 -a "$(grep -c '^cpustress: stopped' "$tmp/out")" = 1
+capture ue start --busy 10 --for 60
+check "a start after it replaces its stale socket: running ($rc: $err)" \
+	test "$rc" = 0 -a "$(st .running)" = true
+ue stop >/dev/null 2>&1
+kill -TERM "$(daemon_pid)"
+until_ok 5 test ! -e "$sock.pid"
+
 gid=$(getent group users | cut -d: -f3)
 "$cli" engine-daemon --socket "$sock" --group users --background 2>"$tmp/d.err"
 check "engine-daemon --group users --background: the socket's group is $gid" \

@@ -173,8 +173,9 @@ static int uc_call(struct uc *uc, bool spawn)
 	ret = uc_connect(uc);
 	if (ret == -ENOENT && spawn) {
 		ret = uc_spawn(uc);
-		if (!ret)
-			ret = uc_connect(uc);
+		/* Lost a race with another start's engine process: use it. */
+		if (!uc_connect(uc))
+			ret = 0;
 	}
 	if (ret)
 		return ret;

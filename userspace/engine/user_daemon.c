@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -529,12 +530,64 @@ static int ud_mkdir(const char *path)
 	return 0;
 }
 
-static int ud_listen(struct ud *d, const char *path, const char *group)
+/*
+ * Bind and listen at @path. PATH.lock is held from the check that no
+ * engine process listens until this one does, so that two started at once
+ * (two starts with none running) cannot both unlink and bind: the second
+ * finds the first.
+ */
+static int ud_bind(struct ud *d, const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char lock[UP_PATH_MAX + 8];
+	int fd, lfd, ret;
+
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lfd < 0 || flock(lfd, LOCK_EX)) {
+		ret = -errno;
+		ud_log("%s: %s", lock, strerror(errno));
+		if (lfd >= 0)
+			close(lfd);
+		return ret;
+	}
+	if (ud_alive(path)) {
+		ud_log("an engine process already listens on %s", path);
+		close(lfd);
+		return -EADDRINUSE;
+	}
+	unlink(path);		/* a stale socket: its process is gone */
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		ret = -errno;
+		close(lfd);
+		return ret;
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	/*
+	 * Anyone who can reach the directory may connect and read. No chown
+	 * without --group: a service's seccomp filter may refuse it.
+	 */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    chmod(path, 0666) ||
+	    (d->sock_gid != getegid() &&
+	     chown(path, (uid_t)-1, d->sock_gid)) ||
+	    listen(fd, UP_CLIENTS_MAX)) {
+		ret = -errno;
+		ud_log("cannot listen on %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		fd = ret;
+	}
+	close(lfd);
+	return fd;
+}
+
+static int ud_listen(struct ud *d, const char *path, const char *group)
+{
 	char err[CS_ERR_MAX];
 	struct group *g;
-	int fd, ret;
+	int ret;
 
 	d->sock_gid = getegid();
 	if (group) {
@@ -556,26 +609,7 @@ static int ud_listen(struct ud *d, const char *path, const char *group)
 		ud_log("%s", err);
 		return ret;
 	}
-	if (ud_alive(path)) {
-		ud_log("an engine process already listens on %s", path);
-		return -EADDRINUSE;
-	}
-	unlink(path);		/* a stale socket: its process is gone */
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	/* Anyone who can reach the directory may connect and read. */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    chmod(path, 0666) || chown(path, (uid_t)-1, d->sock_gid) ||
-	    listen(fd, UP_CLIENTS_MAX)) {
-		ret = -errno;
-		ud_log("cannot listen on %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return ret;
-	}
-	return fd;
+	return ud_bind(d, path);
 }
 
 /* PATH.pid: @pid, or none (0). */
