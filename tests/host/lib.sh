@@ -20,7 +20,8 @@
 #                      engine process, its socket in DIR (made by it), not
 #                      the host's: exports CPUSTRESS_USER_SOCK
 #   stop_user_engines DIR  SIGTERM every engine process whose socket is
-#                      under DIR and wait (5 s at most) until each is gone
+#                      under DIR and wait until each is gone: a FAIL line
+#                      (and SIGKILL) for one still there after 5 s
 #
 # A test that cannot run prints one FAIL line and exits 0, so the runner
 # counts it failed and goes on.
@@ -114,8 +115,10 @@ stop_user_engines() {
 	done < <(find "$1" -name '*.sock.pid' 2>/dev/null)
 	for p in "${pids[@]}"; do
 		for _ in $(seq 50); do
-			kill -0 "$p" 2>/dev/null || break
+			kill -0 "$p" 2>/dev/null || continue 2
 			sleep 0.1
 		done
+		fail "engine process $p did not end within 5 s of SIGTERM"
+		kill -KILL "$p" 2>/dev/null
 	done
 }

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,9 +104,13 @@ static int uc_spawn(struct uc *uc)
 		return uc_err(uc, -errno, "fork: %s", strerror(errno));
 	if (!pid) {
 		cpu_set_t all;
+		sigset_t none;
 		int cpu;
 
 		close_range(3, ~0U, 0);
+		/* A server blocks signals for its sigwait thread: not here. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		/*
 		 * The engine's CPUs are those it may run on: all the host
 		 * lets it (its cpuset), not this one command's (taskset).

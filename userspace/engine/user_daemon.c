@@ -662,7 +662,13 @@ static int ud_detach(const char *path)
 static void ud_signals(void)
 {
 	struct sigaction sa;
+	sigset_t set;
 
+	/* Started by a process that blocks them for a sigwait thread. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ud_on_signal;
 	sigemptyset(&sa.sa_mask);
