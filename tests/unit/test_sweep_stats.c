@@ -35,6 +35,23 @@ static void test_orders(void **state)
 	assert_memory_not_equal(a, b, sizeof(a));
 }
 
+/* The windows in words agree with their counts, "1 level", not "1 levels". */
+static void test_design_text(void **state)
+{
+	char buf[CS_DESIGN_TEXT_MAX];
+
+	(void)state;
+	assert_string_equal(cs_design_text(buf, sizeof(buf), 10, 3),
+			    "10 levels x 3 runs + 10 reference windows");
+	assert_string_equal(cs_design_text(buf, sizeof(buf), 1, 1),
+			    "1 level x 1 run + 2 reference windows");
+	assert_string_equal(cs_design_text(buf, sizeof(buf), 0, 0),
+			    "0 levels x 0 runs + 0 reference windows");
+	/* The largest plan fits. */
+	cs_design_text(buf, sizeof(buf), UINT32_MAX, UINT32_MAX);
+	assert_true(strlen(buf) < sizeof(buf) - 1);
+}
+
 static void test_slots(void **state)
 {
 	struct cs_slot sl[64];
@@ -319,6 +336,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_orders),
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_design_text),
 		cmocka_unit_test(test_splitmix),
 		cmocka_unit_test(test_ref_at),
 		cmocka_unit_test(test_t975),

@@ -539,6 +539,38 @@ static void test_summary(void **state)
 	cs_sweep_free(&s);
 }
 
+/* Levels, counts and ranges in words: "1 CPU", "busy 100 %", no "100..100". */
+static void test_words(void **state)
+{
+	char buf[CS_SWEEP_PLAN_TEXT_MAX];
+	struct cs_sweep s;
+
+	(void)state;
+	fixture_busy(&s);
+	assert_string_equal(cs_sweep_plan_text(buf, sizeof(buf), &s.plan),
+			    "busy 25..100 % (3 levels x 2 runs + 3 reference windows)");
+	s.plan.nlevels = 1;
+	s.plan.levels[0] = 100;
+	s.plan.runs = 1;
+	assert_string_equal(cs_sweep_plan_text(buf, sizeof(buf), &s.plan),
+			    "busy 100 % (1 level x 1 run + 2 reference windows)");
+	s.plan.kind = CS_SWEEP_CPUS;
+	s.plan.levels[0] = 1;
+	assert_string_equal(cs_sweep_plan_text(buf, sizeof(buf), &s.plan),
+			    "1 CPU (1 level x 1 run + 2 reference windows)");
+	s.plan.nlevels = 2;
+	s.plan.levels[1] = 4;
+	assert_string_equal(cs_sweep_plan_text(buf, sizeof(buf), &s.plan),
+			    "1..4 CPUs (2 levels x 1 run + 2 reference windows)");
+	assert_string_equal(cs_sweep_level_text(buf, sizeof(buf),
+						CS_SWEEP_CPUS, 1), "1 CPU");
+	assert_string_equal(cs_sweep_level_text(buf, sizeof(buf),
+						CS_SWEEP_CPUS, 2), "2 CPUs");
+	assert_string_equal(cs_sweep_level_text(buf, sizeof(buf),
+						CS_SWEEP_BUSY, 60), "60 % busy");
+	cs_sweep_free(&s);
+}
+
 /* A fresh directory under /tmp; @path gets its name. */
 static void make_dir(char *path, size_t len)
 {
@@ -824,6 +856,7 @@ int main(void)
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_format_parse),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_save),
 		cmocka_unit_test(test_save_write_fails),
 		cmocka_unit_test(test_check_output),

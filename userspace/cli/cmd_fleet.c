@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "fleet/fleet.h"
+#include "util/words.h"
 
 #define WARMUP_MS	1000	/* between the first polls, to fill the window */
 
@@ -196,8 +197,8 @@ static void print_table(const struct fleet_opts *o,
 		       s->per_cpu, ratio, s->steal * 100, s->wait * 100,
 		       labels, verdict);
 	}
-	printf("fleet: %u hosts, %u running: total %.0f units/s, median per CPU %.0f units/s, median host %.0f units/s\n",
-	       o->ts.n, running, r->total, isnan(r->median) ? 0 : r->median,
+	printf("fleet: %u %s, %u running: total %.0f units/s, median per CPU %.0f units/s, median host %.0f units/s\n",
+	       o->ts.n, cs_plural(o->ts.n, "host", "hosts"), running, r->total, isnan(r->median) ? 0 : r->median,
 	       isnan(r->median_total) ? 0 : r->median_total);
 	printf("verdict over the last %d polls: slow below %.0f %% of the median per CPU, steal above %.0f %%, wait above the median's by %.0f points\n",
 	       CS_FLEET_WINDOW, CS_FLEET_SLOW_RATIO * 100,

@@ -30,6 +30,7 @@
 #include "fleet/fleet.h"
 #include "serve/serve.h"
 #include "sweep/compare.h"
+#include "util/words.h"
 
 #define LT_POLL_MS		1000	/* between progress polls */
 #define LT_REQ_TIMEOUT_MS	10000	/* one request */
@@ -403,15 +404,17 @@ static int poll_test(const struct lt_opts *o, struct lt_host *h,
 			json_object_get(cs, "plan"), "levels"));
 	if (!strcmp(status, "running")) {
 		if (done != *levels_seen)
-			say(h, "%u of %u levels", done, planned);
+			say(h, "%u of %u %s", done, planned,
+			    cs_plural(planned, "level", "levels"));
 		*levels_seen = done;
 		json_decref(j);
 		cs_http_resp_free(&r);
 		return 0;
 	}
 	if (strcmp(status, "complete"))
-		snprintf(h->why, sizeof(h->why), "%s after %u of %u levels",
-			 status, done, planned);
+		snprintf(h->why, sizeof(h->why), "%s after %u of %u %s",
+			 status, done, planned,
+			 cs_plural(planned, "level", "levels"));
 	json_decref(j);
 	h->body = r.body;
 	h->len = r.len;

@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "serve/serve.h"
+#include "util/words.h"
 
 #define TICK_MS		250	/* main looks for late requests */
 
@@ -76,9 +77,9 @@ static int serve(struct cs_srv *srv, int fd, const char *where,
 	if (cs_srv_start(srv, e, fd))
 		return EXIT_RUNTIME;
 	nkeys = count_keys(srv->o.apikey_file);
-	cs_log(CS_LOG_INFO, "listening on %s, engine %s, state dir %s, %u API key%s",
+	cs_log(CS_LOG_INFO, "listening on %s, engine %s, state dir %s, %u %s",
 	       where, srv->o.engine, srv->o.state_dir, nkeys,
-	       nkeys == 1 ? "" : "s");
+	       cs_plural(nkeys, "API key", "API keys"));
 	cs_log(CS_LOG_DEBUG, "limits: %u connections, %u per client, request timeout %u s, header %d B, body %d B",
 	       srv->o.max_conns, srv->o.max_per_ip, srv->o.timeout_s,
 	       CS_SERVE_HEADER_MAX, CS_SERVE_BODY_MAX);

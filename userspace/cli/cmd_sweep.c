@@ -28,11 +28,13 @@ static void show_progress(const struct cs_sweep *s, uint32_t li,
 			  void *arg)
 {
 	const struct cs_sweep_plan *p = &s->plan;
+	char level[32];
 
 	(void)arg;
-	fprintf(stderr, "\r" PROG_NAME ": level %u/%u (%s%u%s), run %u/%u, %llu s elapsed, about %llu s left   ",
-		li + 1, p->nlevels, p->kind == CS_SWEEP_BUSY ? "busy " : "",
-		p->levels[li], p->kind == CS_SWEEP_BUSY ? " %" : " CPUs",
+	fprintf(stderr, "\r" PROG_NAME ": level %u/%u (%s), run %u/%u, %llu s elapsed, about %llu s left   ",
+		li + 1, p->nlevels,
+		cs_sweep_level_text(level, sizeof(level), p->kind,
+				    p->levels[li]),
 		ri + 1, p->runs, (unsigned long long)(elapsed_ms / 1000),
 		(unsigned long long)((left_ms + 999) / 1000));
 }
@@ -49,6 +51,7 @@ static int checkpoint(const struct cs_sweep *s, void *arg)
 static int check_time_limit(struct cs_sweep_plan *p, bool given)
 {
 	uint64_t est = cs_sweep_estimate_ms(p);
+	char windows[CS_DESIGN_TEXT_MAX];
 
 	if (!given)
 		p->time_limit_ms = est * 2 + 60000 < CS_SWEEP_LIMIT_MAX * 1000ULL ?
@@ -56,9 +59,10 @@ static int check_time_limit(struct cs_sweep_plan *p, bool given)
 				   CS_SWEEP_LIMIT_MAX * 1000U;
 	if (est <= p->time_limit_ms)
 		return 0;
-	return cmd_usage_error("sweep", sweep_usage, "the plan takes about %llu s (%u levels x %u runs + %u reference windows, each warm-up + duration), more than the time limit of %u s: raise --time-limit or shorten the plan",
-			       (unsigned long long)(est / 1000), p->nlevels,
-			       p->runs, cs_design_nrefs(p->nlevels, p->runs),
+	return cmd_usage_error("sweep", sweep_usage, "the plan takes about %llu s (%s, each warm-up + duration), more than the time limit of %u s: raise --time-limit or shorten the plan",
+			       (unsigned long long)(est / 1000),
+			       cs_design_text(windows, sizeof(windows),
+					      p->nlevels, p->runs),
 			       p->time_limit_ms / 1000);
 }
 

@@ -16,6 +16,7 @@
 
 #include "engine/user.h"
 #include "engine/procstat.h"
+#include "util/words.h"
 
 /*
  * Account steal time and interrupts since the last call to the CPUs whose
@@ -174,8 +175,9 @@ int ue_snapshot(struct cs_engine *e, struct cs_snapshot *snap)
 	if (snap->cap < ue->nposs) {
 		cpus = realloc(snap->cpu, ue->nposs * sizeof(*cpus));
 		if (!cpus)
-			return ue_err(ue, -ENOMEM, "out of memory for a snapshot of %u CPUs",
-				      ue->nposs);
+			return ue_err(ue, -ENOMEM, "out of memory for a snapshot of %u %s",
+				      ue->nposs,
+				      cs_plural(ue->nposs, "CPU", "CPUs"));
 		snap->cpu = cpus;
 		snap->cap = ue->nposs;
 	}

@@ -29,6 +29,7 @@
 #include "fleet/fleet.h"
 #include "serve/serve.h"
 #include "sweep/compare.h"
+#include "util/words.h"
 
 #define TICK_MS		250
 #define LIST_PATH	"/v1/fleet/loadtests"
@@ -594,8 +595,9 @@ int cs_fleet_serve(const struct cs_fleet_serve_opts *o, const sigset_t *set)
 		close(fd);
 		goto out_poller;
 	}
-	cs_log(CS_LOG_INFO, "fleet serve: listening on %s, %u hosts, poll every %u s",
-	       where, o->ts.n, o->interval_s);
+	cs_log(CS_LOG_INFO, "fleet serve: listening on %s, %u %s, poll every %u s",
+	       where, o->ts.n, cs_plural(o->ts.n, "host", "hosts"),
+	       o->interval_s);
 	for (;;) {
 		sig = sigtimedwait(set, NULL, &tick);
 		if (sig > 0)

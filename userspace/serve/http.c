@@ -329,6 +329,7 @@ static int plan_field(const char *key, json_t *v, struct cs_sweep_plan *p,
 int cs_loadtest_plan_parse(const char *body, size_t len,
 			   struct cs_sweep_plan *p, char *err, size_t errlen)
 {
+	char windows[CS_DESIGN_TEXT_MAX];
 	uint64_t est, allowed;
 	json_error_t jerr;
 	const char *key;
@@ -361,9 +362,10 @@ int cs_loadtest_plan_parse(const char *body, size_t len,
 	est = cs_sweep_estimate_ms(p);
 	if (est > allowed)
 		return cs_errf(err, errlen, -EINVAL,
-			       "the plan takes about %llu s (%u levels x %u runs + %u reference windows, each warmup + duration), more than the %llu s a load test may take: use fewer levels or runs, or shorter ones",
-			       (unsigned long long)(est / 1000), p->nlevels,
-			       p->runs, cs_design_nrefs(p->nlevels, p->runs),
+			       "the plan takes about %llu s (%s, each warmup + duration), more than the %llu s a load test may take: use fewer levels or runs, or shorter ones",
+			       (unsigned long long)(est / 1000),
+			       cs_design_text(windows, sizeof(windows),
+					      p->nlevels, p->runs),
 			       (unsigned long long)(allowed / 1000));
 	return 0;
 }

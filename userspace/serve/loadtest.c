@@ -334,10 +334,11 @@ static enum cs_lt_err prepare(struct cs_lt *lt, struct cs_lt_job *j,
 static void describe(const struct cs_lt_job *j)
 {
 	const struct cs_sweep_plan *p = &j->s->plan;
+	char plan[CS_SWEEP_PLAN_TEXT_MAX];
 
-	cs_log(CS_LOG_INFO, "load test %s started: busy %u..%u %% (%u levels) x %u runs, %u s each after %u s of warm-up, CPUs %s, about %llu s",
-	       j->id, p->levels[0], p->levels[p->nlevels - 1], p->nlevels,
-	       p->runs, p->duration_ms / 1000, p->warmup_ms / 1000, p->cpus,
+	cs_log(CS_LOG_INFO, "load test %s started: %s, %g s each after %g s of warm-up, CPUs %s, about %llu s",
+	       j->id, cs_sweep_plan_text(plan, sizeof(plan), p),
+	       p->duration_ms / 1000.0, p->warmup_ms / 1000.0, p->cpus,
 	       (unsigned long long)(cs_sweep_estimate_ms(p) / 1000));
 }
 

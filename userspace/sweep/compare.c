@@ -12,6 +12,7 @@
 #include "util/escape.h"
 #include "sweep/compare.h"
 #include "sweep/stats.h"
+#include "util/words.h"
 
 /* Values this close (relative) rank equal: they differ by rounding only. */
 #define PRICE_TIE_REL	1e-9
@@ -658,8 +659,9 @@ static void print_files(FILE *f, const struct cs_compare *c)
 			      s->cpu_model : "CPU model unknown", 0);
 		cs_escape_ctl(kernel, sizeof(kernel), s->kernel, 0);
 		cs_escape_ctl(engine, sizeof(engine), s->engine, 0);
-		fprintf(f, "  %s  %s: %u CPUs, %s, kernel %s, %s engine, %s\n",
-			c->file[i].label, path, s->num_cores, model, kernel,
+		fprintf(f, "  %s  %s: %u %s, %s, kernel %s, %s engine, %s\n",
+			c->file[i].label, path, s->num_cores,
+			cs_plural(s->num_cores, "CPU", "CPUs"), model, kernel,
 			engine, cs_sweep_status_name(s->status));
 	}
 }
@@ -718,8 +720,8 @@ void cs_compare_print_table(FILE *f, const struct cs_compare *c)
 	if (c->max_left_out)
 		fprintf(f, "max: over the levels every file has; %zu %s only some files have %s left out\n",
 			c->max_left_out,
-			c->max_left_out == 1 ? "level" : "levels",
-			c->max_left_out == 1 ? "is" : "are");
+			cs_plural(c->max_left_out, "level", "levels"),
+			cs_plural(c->max_left_out, "is", "are"));
 	print_legend(f, c);
 	print_price(f, c);
 }

@@ -3,7 +3,10 @@
  * The sweep's design against drift: in which order each run visits the
  * levels and where the reference windows go. See sweep/stats.h.
  */
+#include <stdio.h>
+
 #include "sweep/stats.h"
+#include "util/words.h"
 
 uint64_t cs_splitmix64(uint64_t *state)
 {
@@ -55,6 +58,17 @@ uint32_t cs_design_nrefs(uint32_t nlevels, uint32_t runs)
 uint32_t cs_design_nslots(uint32_t nlevels, uint32_t runs)
 {
 	return nlevels * runs + cs_design_nrefs(nlevels, runs);
+}
+
+char *cs_design_text(char *buf, size_t len, uint32_t nlevels, uint32_t runs)
+{
+	uint32_t nrefs = cs_design_nrefs(nlevels, runs);
+
+	snprintf(buf, len, "%u %s x %u %s + %u reference %s", nlevels,
+		 cs_plural(nlevels, "level", "levels"), runs,
+		 cs_plural(runs, "run", "runs"), nrefs,
+		 cs_plural(nrefs, "window", "windows"));
+	return buf;
 }
 
 uint32_t cs_design_slots(uint32_t nlevels, uint32_t runs, uint64_t seed,

@@ -29,6 +29,7 @@
 
 #include "util/json_in.h"
 #include "sweep/sweep.h"
+#include "util/words.h"
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
@@ -381,8 +382,10 @@ static int read_levels(struct cs_json_in *r, const json_t *cs,
 		return ret;
 	if (json_array_size(arr) != s->plan.nlevels)
 		return cs_json_fail(r, "levels",
-				    "%zu entries, but the plan has %u levels",
-				    json_array_size(arr), s->plan.nlevels);
+				    "%zu entries, but the plan has %u %s",
+				    json_array_size(arr), s->plan.nlevels,
+				    cs_plural(s->plan.nlevels, "level",
+					      "levels"));
 	json_array_foreach(arr, i, o) {
 		len = cs_json_enter(r, "levels", (long)i);
 		ret = read_level(r, o, &s->plan, (uint32_t)i, &s->levels[i]);
@@ -569,8 +572,9 @@ static int read_rows(struct cs_json_in *r, const json_t *cs, struct cs_sweep *s)
 	if (ret)
 		return ret;
 	if (json_array_size(arr) > s->nmeas)
-		return cs_json_fail(r, "runs", "%zu rows, but the plan has only %u (level, run) pairs",
-				    json_array_size(arr), s->nmeas);
+		return cs_json_fail(r, "runs", "%zu rows, but the plan has only %u (level, run) %s",
+				    json_array_size(arr), s->nmeas,
+				    cs_plural(s->nmeas, "pair", "pairs"));
 	json_array_foreach(arr, i, o) {
 		len = cs_json_enter(r, "runs", (long)i);
 		ret = read_row(r, o, s);
@@ -590,9 +594,10 @@ static int read_rows(struct cs_json_in *r, const json_t *cs, struct cs_sweep *s)
 		if (runs == s->levels[li].runs && ok == s->levels[li].runs_ok)
 			continue;
 		len = cs_json_enter(r, "levels", (long)li);
-		ret = cs_json_fail(r, NULL, "runs %u and runsOk %u, but cpustress.runs holds %u rows, %u ok, for level %u",
+		ret = cs_json_fail(r, NULL, "runs %u and runsOk %u, but cpustress.runs holds %u %s, %u ok, for level %u",
 				   s->levels[li].runs, s->levels[li].runs_ok,
-				   runs, ok, s->plan.levels[li]);
+				   runs, cs_plural(runs, "row", "rows"), ok,
+				   s->plan.levels[li]);
 		cs_json_leave(r, len);
 		return ret;
 	}

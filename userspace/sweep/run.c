@@ -32,6 +32,7 @@
 #include "engine/engine.h"
 #include "sweep/sweep.h"
 #include "sweep/stats.h"
+#include "util/words.h"
 
 /* How often the waits check the run, the stop flag and the progress. */
 #define SLICE_MS		250
@@ -246,8 +247,9 @@ int cs_sweep_prepare(struct cs_engine *e, struct cs_sweep *s, char *err,
 	ret = -EINVAL;
 	if (s->plan.kind == CS_SWEEP_CPUS &&
 	    s->plan.levels[s->plan.nlevels - 1] > nbase) {
-		say(err, errlen, "--cpus-steps %u: only %u CPUs to draw from (%s)",
+		say(err, errlen, "--cpus-steps %u: only %u %s to draw from (%s)",
 		    s->plan.levels[s->plan.nlevels - 1], nbase,
+		    cs_plural(nbase, "CPU", "CPUs"),
 		    s->plan.cpus[0] ? s->plan.cpus : st->online);
 		goto out;
 	}
@@ -450,11 +452,13 @@ static int end_early(struct sweep_ctx *c, enum cs_sweep_status st,
 	s->status = st;
 	if (st == CS_SWEEP_INTERRUPTED)
 		say(s->error, sizeof(s->error),
-		    "stopped by a signal after %u of %u measurements",
-		    c->done, s->nmeas);
+		    "stopped by a signal after %u of %u %s",
+		    c->done, s->nmeas,
+		    cs_plural(s->nmeas, "measurement", "measurements"));
 	else if (m && m->error[0])
-		say(s->error, sizeof(s->error), "%s (after %u of %u measurements)",
-		    m->error, c->done, s->nmeas);
+		say(s->error, sizeof(s->error), "%s (after %u of %u %s)",
+		    m->error, c->done, s->nmeas,
+		    cs_plural(s->nmeas, "measurement", "measurements"));
 	return ret;
 }
 
@@ -500,8 +504,10 @@ static int walk(struct sweep_ctx *c)
 		}
 		if (used + p->warmup_ms + p->duration_ms > p->time_limit_ms) {
 			say(s->error, sizeof(s->error),
-			    "time limit of %u s reached after %u of %u measurements",
-			    p->time_limit_ms / 1000, c->done, s->nmeas);
+			    "time limit of %u s reached after %u of %u %s",
+			    p->time_limit_ms / 1000, c->done, s->nmeas,
+			    cs_plural(s->nmeas, "measurement",
+				      "measurements"));
 			s->status = CS_SWEEP_FAILED;
 			ret = -ETIME;
 			goto out;

@@ -78,6 +78,17 @@ uint32_t cs_design_nslots(uint32_t nlevels, uint32_t runs);
 uint32_t cs_design_slots(uint32_t nlevels, uint32_t runs, uint64_t seed,
 			 struct cs_slot *slot);
 
+/**
+ * cs_design_text() - a plan's windows in words, for messages
+ * @buf: room for CS_DESIGN_TEXT_MAX bytes (@len)
+ *
+ * "5 levels x 3 runs + 7 reference windows", "1 level x 1 run + 2
+ * reference windows": what cs_design_nslots() counts.
+ * Return: @buf.
+ */
+#define CS_DESIGN_TEXT_MAX	80
+char *cs_design_text(char *buf, size_t len, uint32_t nlevels, uint32_t runs);
+
 /** Length of a plan in ms: every window with its settle time. */
 uint64_t cs_design_ms(uint32_t nlevels, uint32_t runs, uint32_t settle_ms,
 		      uint32_t window_ms);

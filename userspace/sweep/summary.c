@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sweep/sweep.h"
+#include "util/words.h"
 
 enum sum_col {
 	SUM_LEVEL, SUM_RUNS, SUM_UPS, SUM_CORR, SUM_CI, SUM_SPREAD,
@@ -73,14 +74,31 @@ static void sum_print_row(FILE *f, const char *const *cell,
 	fputc('\n', f);
 }
 
-/* "4 CPUs", "1 CPU" or "60 % busy". */
-static void level_text(char *buf, size_t len, enum cs_sweep_kind kind,
-		       uint32_t level)
+char *cs_sweep_level_text(char *buf, size_t len, enum cs_sweep_kind kind,
+			  uint32_t level)
 {
 	if (kind == CS_SWEEP_CPUS)
-		snprintf(buf, len, "%u CPU%s", level, level == 1 ? "" : "s");
+		snprintf(buf, len, "%u %s", level,
+			 cs_plural(level, "CPU", "CPUs"));
 	else
 		snprintf(buf, len, "%u %% busy", level);
+	return buf;
+}
+
+char *cs_sweep_plan_text(char *buf, size_t len, const struct cs_sweep_plan *p)
+{
+	uint32_t lo = p->nlevels ? p->levels[0] : 0;
+	uint32_t hi = p->nlevels ? p->levels[p->nlevels - 1] : 0;
+	char range[CS_RANGE_MAX], windows[CS_DESIGN_TEXT_MAX];
+
+	cs_range(range, sizeof(range), lo, hi);
+	cs_design_text(windows, sizeof(windows), p->nlevels, p->runs);
+	if (p->kind == CS_SWEEP_CPUS)
+		snprintf(buf, len, "%s %s (%s)", range,
+			 cs_plural(hi, "CPU", "CPUs"), windows);
+	else
+		snprintf(buf, len, "busy %s %% (%s)", range, windows);
+	return buf;
 }
 
 /* "2-3 CPUs", "2 CPUs" or "30-45 % busy". */
@@ -92,7 +110,7 @@ static void range_text(char *buf, size_t len, enum cs_sweep_kind kind,
 
 	if (lo != hi)
 		n = snprintf(buf, len, "%u-", lo);
-	level_text(top, sizeof(top), kind, hi);
+	cs_sweep_level_text(top, sizeof(top), kind, hi);
 	snprintf(buf + n, len - (size_t)n, "%s", top);
 }
 
@@ -108,7 +126,7 @@ static void print_knee(FILE *f, const struct cs_sweep *s)
 		fputs("knee: none (no level has a good run)\n", f);
 		return;
 	}
-	level_text(at, sizeof(at), kind, k->level);
+	cs_sweep_level_text(at, sizeof(at), kind, k->level);
 	range_text(run, sizeof(run), kind, k->recommend_min, k->recommend_max);
 	if (!k->found && k->noise_aware) {
 		fprintf(f, "knee: no knee beyond the noise up to %s (noise %.1f %%); run at %s or more (50-75 %% of the highest level measured)\n",
@@ -120,7 +138,7 @@ static void print_knee(FILE *f, const struct cs_sweep *s)
 			at, run);
 		return;
 	}
-	level_text(next, sizeof(next), kind, k->next_level);
+	cs_sweep_level_text(next, sizeof(next), kind, k->next_level);
 	fprintf(f, "knee: %s (", at);
 	if (k->reason != CS_KNEE_TAIL)
 		fprintf(f, "plateau: %s added %.0f %% of the linear gain",
@@ -156,9 +174,14 @@ static void print_noise(FILE *f, const struct cs_sweep *s)
 	for (i = 0; i < s->plan.nlevels; i++) {
 		const struct cs_sweep_level *l = &s->levels[i];
 
+		char at[32];
+
 		if (l->runs_ok && l->eff_drift)
-			fprintf(f, "efficiency %.3f at %u CPUs (95 %% CI %.3f..%.3f) is drift of the host's speed, not super-linear scaling\n",
-				l->efficiency, l->level, l->eff_lo, l->eff_hi);
+			fprintf(f, "efficiency %.3f at %s (95 %% CI %.3f..%.3f) is drift of the host's speed, not super-linear scaling\n",
+				l->efficiency,
+				cs_sweep_level_text(at, sizeof(at),
+						    CS_SWEEP_CPUS, l->level),
+				l->eff_lo, l->eff_hi);
 	}
 }
 

@@ -515,6 +515,18 @@ int cs_sweep_write_errno(FILE *f, const struct cs_sweep *s,
 
 /* --- sweep/summary.c ------------------------------------------------- */
 
+/** A level in words: "4 CPUs", "1 CPU" or "60 % busy"; returns @buf. */
+char *cs_sweep_level_text(char *buf, size_t len, enum cs_sweep_kind kind,
+			  uint32_t level);
+
+/*
+ * A plan's levels and windows in words, for log lines: "busy 20..100 %
+ * (5 levels x 3 runs + 7 reference windows)", "busy 100 % (1 level x 1
+ * run + 2 reference windows)", "1..4 CPUs (...)". Returns @buf.
+ */
+#define CS_SWEEP_PLAN_TEXT_MAX	(CS_DESIGN_TEXT_MAX + 48)
+char *cs_sweep_plan_text(char *buf, size_t len, const struct cs_sweep_plan *p);
+
 /** The human summary table (one row per level, then the knee). */
 void cs_sweep_print_summary(FILE *f, const struct cs_sweep *s);
 
