@@ -236,6 +236,23 @@ static void test_measure(void **state)
 	assert_int_equal(m->hist[cs_hist_bucket(1 * MS)], 100);
 	assert_int_equal(m->hist[cs_hist_bucket(50 * MS)], 0);
 
+	/*
+	 * A CPU's counter a little longer than the window (a slice across
+	 * its edge: 100.17 % raw) is a share of 100 %, on each CPU: one at
+	 * 100.17 % does not lift another's 99 % share.
+	 */
+	cpus[0].stats.busy_ns = 2000 * MS + 3400 * 1000;
+	cpus[0].stats.steal_ns = 2001 * MS;
+	cpus[1].stats.busy_ns = 2000 * MS;
+	cpus[1].stats.wait_ns = 2002 * MS;
+	assert_int_equal(cs_sweep_measure(m, &snap, mask, epu), 0);
+	assert_true(m->busy_pct == 100.0);
+	assert_true(m->steal_pct == 50.0);
+	assert_true(m->wait_pct == 50.0);
+	cpus[1].stats.busy_ns = 1980 * MS;
+	assert_int_equal(cs_sweep_measure(m, &snap, mask, epu), 0);
+	assert_true(fabs(m->busy_pct - 99.5) < 1e-9);
+
 	/* An empty window, or no loaded CPU, is no measurement. */
 	memset(mask, 0, sizeof(mask));
 	cs_mask_set(mask, 3);

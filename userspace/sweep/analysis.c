@@ -107,6 +107,18 @@ static double pct_of(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
+/*
+ * A CPU's busy, steal or wait time in a window of @win ns, at most the
+ * window: the counters are read when the snapshot is taken, and a slice
+ * that straddles the window's start or end is counted whole, so at busy
+ * 100 the raw time can come out a little longer than the window (100.17 %
+ * was seen). A share of a window is 0..100 %; docs/sweep-format.md.
+ */
+static uint64_t in_window(uint64_t ns, uint64_t win)
+{
+	return ns < win ? ns : win;
+}
+
 /* p50, p90, p99 and max of a histogram whose largest sample is @vmax. */
 static void percentiles(const __u64 *hist, uint64_t vmax, uint64_t *p50,
 			uint64_t *p90, uint64_t *p99, uint64_t *max)
@@ -137,9 +149,9 @@ int cs_sweep_measure(struct cs_sweep_meas *m, const struct cs_snapshot *snap,
 			continue;
 		n++;
 		elements += st->elements;
-		busy += st->busy_ns;
-		steal += st->steal_ns;
-		wait += st->wait_ns;
+		busy += in_window(st->busy_ns, win);
+		steal += in_window(st->steal_ns, win);
+		wait += in_window(st->wait_ns, win);
 		irqs += st->irqs;
 		if (st->unit_max_ns > vmax)
 			vmax = st->unit_max_ns;
@@ -153,7 +165,7 @@ int cs_sweep_measure(struct cs_sweep_meas *m, const struct cs_snapshot *snap,
 	m->units = (double)elements / (double)elems_per_unit;
 	m->units_per_sec = m->units / m->duration_s;
 	m->units_per_sec_per_cpu = m->units_per_sec / n;
-	/* Means over the loaded CPUs: each CPU's share of the same window. */
+	/* Means over the loaded CPUs: each CPU's share (0..100 %) of the window. */
 	m->busy_pct = pct_of(busy, win) / n;
 	m->steal_pct = pct_of(steal, win) / n;
 	m->wait_pct = pct_of(wait, win) / n;
