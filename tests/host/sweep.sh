@@ -97,6 +97,29 @@ check "the interrupted file is valid JSON marked interrupted, with an error" \
 	       ([.cpustress.runs[]|select(.status=="ok")]|length>=2)' "$tmp/t.json"
 check "stderr names the file" grep -q "measured is in $tmp/t.json" "$tmp/err"
 
+# SIGTERM during a level's window: its CSV row says interrupted and carries
+# the time it was cut, like every row a real time of this sweep. The
+# design runs a reference, 10, 20, a reference: 10's row is written when
+# its window ends, then 20's window runs for 2 s.
+t_start=$(date +%s)
+"$cli" sweep --engine user --duration 2 --warmup 0 --busy 10,20 --runs 1 \
+	-o "$tmp/t.csv" >/dev/null 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 150); do
+	[[ "$(wc -l 2>/dev/null <"$tmp/t.csv")" = 2 ]] && break
+	sleep 0.1
+done
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+t_end=$(date +%s)
+check "SIGTERM in level 20's window: exit 143, its row interrupted ($rc, $(tail -1 "$tmp/t.csv" | cut -c1-80))" \
+	test "$rc" = 143 -a "$(awk -F, 'NR > 1 { print $5 ":" $23 }' "$tmp/t.csv" | tr '\n' ' ')" = "10:ok 20:interrupted "
+check "every CSV row's ts is a time of the sweep, the interrupted one too ($t_start..$t_end: $(awk -F, 'NR > 1 { print $1 }' "$tmp/t.csv" | tr '\n' ' '))" \
+	test "$(awk -F, -v a="$t_start" -v b="$t_end" 'NR > 1 && ($1 < a || $1 > b)' "$tmp/t.csv" | wc -l)" = 0 -a \
+	"$(wc -l <"$tmp/t.csv")" = 3
+
 # Refusals before anything runs.
 "$cli" sweep --engine user --busy 50 -o "$tmp/nodir/x.json" >/dev/null 2>"$tmp/err"
 rc=$?
@@ -112,5 +135,5 @@ check "plan longer than --time-limit: exit 2 saying so" \
 "$cli" sweep --engine user --cpus-steps 1,4096 >/dev/null 2>"$tmp/err"
 rc=$?
 check "more CPU steps than CPUs: exit 2 with the usage" \
-	test "$rc" = 2 -a "$(grep -c 'CPUs to draw from' "$tmp/err")" = 1 -a \
+	test "$rc" = 2 -a "$(grep -c 'to draw from' "$tmp/err")" = 1 -a \
 	"$(grep -c '^usage: cpustress sweep' "$tmp/err")" = 1

@@ -445,6 +445,7 @@ static int end_early(struct sweep_ctx *c, enum cs_sweep_status st,
 
 	if (m) {
 		m->status = ms;
+		m->ts = time(NULL);	/* when it was cut short */
 		if (ms == CS_MEAS_INTERRUPTED)
 			say(m->error, sizeof(m->error),
 			    "stopped by a signal during the measurement");

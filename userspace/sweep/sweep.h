@@ -113,7 +113,7 @@ struct cs_sweep_plan {
  * @status: see enum cs_meas_status; the metrics below are valid only
  *	for CS_MEAS_OK
  * @error: why it is not OK ("" when OK)
- * @ts: unix time (s) when the measurement ended
+ * @ts: unix time (s) when the measurement ended, or was cut short
  * @busy_target: busy % asked for
  * @ncpus: CPUs loaded
  * @duration_s: length of the measurement window
