@@ -89,6 +89,15 @@ check "a bad LISTENADDRESS exits 2 naming it ($rc)" \
 rc=$?
 check "an unusable state directory exits 1 naming it ($rc)" \
 	test "$rc" = 1 -a "$(grep -c "state directory $tmp/a-file" "$tmp/err")" = 1
+# A server that fails to start leaves no state directory behind: here the
+# engine cannot open (no module); a port in use is checked below.
+if ! grep -q '^cpustress ' /proc/modules 2>/dev/null; then
+	"$cli" serve --engine kernel --listen 127.0.0.1:0 \
+		--state-dir "$tmp/no-engine/state" >/dev/null 2>"$tmp/err"
+	rc=$?
+	check "serve whose engine cannot open: exit 1, no state directory left ($rc)" \
+		test "$rc" = 1 -a ! -e "$tmp/no-engine"
+fi
 
 # --- the endpoints ------------------------------------------------------
 
@@ -108,6 +117,12 @@ check "a key file others can read and write is warned about at start" \
 chmod 600 "$tmp/keys"
 check "state directory created 0700" \
 	test "$(stat -c %a "$tmp/state")" = 700
+"$cli" serve --engine user --listen "127.0.0.1:$port" \
+	--state-dir "$tmp/port-in-use" >/dev/null 2>"$tmp/err"
+rc=$?
+check "serve on a port in use: exit 1 naming it, no state directory made ($rc: $(head -c 200 "$tmp/err"))" \
+	test "$rc" = 1 -a ! -e "$tmp/port-in-use" -a \
+	"$(grep -c "127.0.0.1:$port" "$tmp/err")" -ge 1
 for _ in $(seq 50); do cpu_perf_ok && break; sleep 0.1; done
 
 get /cpu-perf

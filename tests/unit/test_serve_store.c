@@ -356,6 +356,53 @@ static void test_open_errors(void **state)
 	assert_non_null(strstr(err, "odd/loadtests"));
 }
 
+/* Whether <tmpdir>/@name exists. */
+static bool in_tmp(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * A server that fails to start removes what cs_store_open() made, and
+ * only that: a directory that was there, or that holds a file, stays.
+ */
+static void test_unmake(void **state)
+{
+	struct cs_store st;
+	char path[PATH_MAX];
+
+	(void)state;
+	open_store(&st, "new/a/b", 5);
+	assert_true(in_tmp("new/a/b/loadtests"));
+	cs_store_unmake(&st);
+	cs_store_close(&st);
+	assert_false(in_tmp("new"));
+	cs_store_unmake(&st);	/* twice: nothing more */
+
+	snprintf(path, sizeof(path), "%s/old", tmpdir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	open_store(&st, "old", 5);
+	cs_store_unmake(&st);
+	cs_store_close(&st);
+	assert_true(in_tmp("old"));
+	assert_false(in_tmp("old/loadtests"));
+
+	open_store(&st, "used/x", 5);
+	touch(&st, "20240102-030405-000.json", "{}");
+	cs_store_unmake(&st);
+	cs_store_close(&st);
+	assert_true(in_tmp("used/x/loadtests/20240102-030405-000.json"));
+
+	/* A trailing slash names the same directory. */
+	open_store(&st, "slash/", 5);
+	cs_store_unmake(&st);
+	cs_store_close(&st);
+	assert_false(in_tmp("slash"));
+}
+
 static void test_is_result(void **state)
 {
 	(void)state;
@@ -377,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_prune),
 		cmocka_unit_test(test_foreign_files),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_unmake),
 		cmocka_unit_test(test_is_result),
 	};
 

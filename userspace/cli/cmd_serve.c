@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * cpustress serve: the command. main reads the options, sets up the state
- * directory, the listening socket and the engine, starts the server
+ * cpustress serve: the command. main reads the options, sets up the
+ * listening socket, the state directory and the engine, starts the server
  * (serve/daemon.c) and waits for SIGTERM or SIGINT, closing late requests
  * meanwhile; then it stops the server and takes the rest down in the
- * reverse order.
+ * reverse order. A server that fails to start leaves no directory behind.
  *
  * Requests are answered by libmicrohttpd's thread pool from the
  * collector's newest view (serve/handler.c); a POST /v1/loadtest that
@@ -114,21 +114,24 @@ int serve_main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	ret = EXIT_RUNTIME;
-	if (cs_store_open(&srv->store, srv->o.state_dir, srv->o.keep, err,
-			  sizeof(err))) {
-		cs_log(CS_LOG_ERROR, "%s", err);
-		goto out_free;
-	}
+	/* The socket first: a server that cannot listen creates nothing. */
 	fd = cs_listen_open(srv->o.listen, where, sizeof(where), err,
 			    sizeof(err));
 	if (fd < 0) {
 		cs_log(CS_LOG_ERROR, "%s", err);
-		goto out_store;
+		goto out_free;
+	}
+	if (cs_store_open(&srv->store, srv->o.state_dir, srv->o.keep, err,
+			  sizeof(err))) {
+		cs_log(CS_LOG_ERROR, "%s", err);
+		close(fd);
+		goto out_free;
 	}
 	ret = serve(srv, fd, where, &set);
 	if (!ret)
 		cs_log(CS_LOG_INFO, "stopped");
-out_store:
+	else
+		cs_store_unmake(&srv->store);	/* it never served */
 	cs_store_close(&srv->store);
 out_free:
 	free(srv);

@@ -452,6 +452,7 @@ struct MHD_Response *cs_http_response_take(char *body, size_t len,
  */
 struct cs_store {
 	char dir[PATH_MAX];
+	char made[PATH_MAX];	/* the first directory open created, or "" */
 	uint32_t keep;
 	pthread_mutex_t mu;
 	char last[16];
@@ -465,6 +466,15 @@ struct cs_store {
 int cs_store_open(struct cs_store *st, const char *state_dir, uint32_t keep,
 		  char *err, size_t errlen);
 void cs_store_close(struct cs_store *st);
+
+/*
+ * cs_store_unmake() - remove the directories cs_store_open() created
+ *
+ * For a server that fails to start: it leaves behind no state directory
+ * it made. Only empty directories go (rmdir), from loadtests/ up to the
+ * first one cs_store_open() created; one that existed before stays.
+ */
+void cs_store_unmake(struct cs_store *st);
 
 /* Whether @name is "<ID>.json" with an ID as cs_store_new_id() makes. */
 bool cs_store_is_result(const char *name);

@@ -29,12 +29,26 @@
 /* Names looked at in the directory, at most: far beyond CS_SERVE_KEEP_MAX. */
 #define SCAN_MAX	100000
 
-/* mkdir -p @path, the last component with @mode; 0 or -errno. */
-static int make_dirs(const char *path, mode_t mode)
+/*
+ * mkdir -p @path, the last component with @mode; 0 or -errno. The first
+ * directory it creates (the one nearest the root) goes into @made, if
+ * @made is still empty: what cs_store_unmake() removes down to.
+ */
+static int make_dir(const char *path, mode_t mode, char *made)
+{
+	if (mkdir(path, mode))
+		return errno == EEXIST ? 0 : -errno;
+	if (!made[0])
+		strcpy(made, path);	/* both PATH_MAX */
+	return 0;
+}
+
+static int make_dirs(const char *path, mode_t mode, char *made)
 {
 	char buf[PATH_MAX];
 	struct stat st;
 	char *p;
+	int ret;
 
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
 		return -ENAMETOOLONG;
@@ -42,12 +56,14 @@ static int make_dirs(const char *path, mode_t mode)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
+		ret = make_dir(buf, 0755, made);
+		if (ret)
+			return ret;
 		*p = '/';
 	}
-	if (mkdir(buf, mode) && errno != EEXIST)
-		return -errno;
+	ret = make_dir(buf, mode, made);
+	if (ret)
+		return ret;
 	if (stat(buf, &st))
 		return -errno;
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
@@ -60,23 +76,27 @@ int cs_store_open(struct cs_store *st, const char *state_dir, uint32_t keep,
 
 	memset(st, 0, sizeof(*st));
 	st->keep = keep ? keep : 1;
-	ret = make_dirs(state_dir, 0700);
-	if (ret)
-		return cs_errf(err, errlen, ret,
-			       "cannot create the state directory %s: %s (choose another with --state-dir)",
-			       state_dir, strerror(-ret));
 	if (snprintf(st->dir, sizeof(st->dir), "%s/loadtests", state_dir) >=
 	    (int)sizeof(st->dir))
 		return cs_errf(err, errlen, -ENAMETOOLONG,
 			       "the state directory %s: path too long",
 			       state_dir);
-	ret = make_dirs(st->dir, 0700);
+	ret = make_dirs(state_dir, 0700, st->made);
+	if (ret) {
+		cs_store_unmake(st);
+		return cs_errf(err, errlen, ret,
+			       "cannot create the state directory %s: %s (choose another with --state-dir)",
+			       state_dir, strerror(-ret));
+	}
+	ret = make_dirs(st->dir, 0700, st->made);
 	if (!ret && access(st->dir, W_OK | X_OK))
 		ret = -errno;
-	if (ret)
+	if (ret) {
+		cs_store_unmake(st);
 		return cs_errf(err, errlen, ret,
 			       "cannot use %s for load-test results: %s (choose another state directory with --state-dir)",
 			       st->dir, strerror(-ret));
+	}
 	pthread_mutex_init(&st->mu, NULL);
 	return 0;
 }
@@ -84,6 +104,31 @@ int cs_store_open(struct cs_store *st, const char *state_dir, uint32_t keep,
 void cs_store_close(struct cs_store *st)
 {
 	pthread_mutex_destroy(&st->mu);
+}
+
+void cs_store_unmake(struct cs_store *st)
+{
+	char path[PATH_MAX];
+	char *slash;
+
+	if (!st->made[0])
+		return;
+	snprintf(path, sizeof(path), "%s", st->dir);
+	/*
+	 * From loadtests/ up to the first one made (one that failed to be
+	 * made is skipped); rmdir keeps a directory something was put in.
+	 */
+	for (;;) {
+		if (rmdir(path) && errno != ENOENT)
+			break;
+		if (!strcmp(path, st->made))
+			break;
+		slash = strrchr(path, '/');
+		if (!slash || slash == path)
+			break;
+		*slash = '\0';
+	}
+	st->made[0] = '\0';
 }
 
 static bool digits(const char *s, size_t n)
