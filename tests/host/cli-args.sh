@@ -61,6 +61,9 @@ usage_error "--cpus: CPU $nocpu is not online" sweep sweep --engine user --busy 
 usage_error "--cpus-steps $((nocpu + 1)): only" sweep sweep --engine user --cpus-steps "$((nocpu + 1))"
 usage_error "more than the time limit" sweep sweep --engine user --busy 50,60 --duration 30 --time-limit 10
 usage_error "cpus: " start start --engine user --cpus "$nocpu"
+# A URL given to --listen is named as one; serve and fleet serve share the parser.
+usage_error "--listen: 'http://127.0.0.1:18558' is a URL; give HOST:PORT, for example 127.0.0.1:18558" serve serve --listen http://127.0.0.1:18558
+usage_error "--listen: 'http://127.0.0.1:18558' is a URL; give HOST:PORT, for example 127.0.0.1:18558" fleet fleet serve --listen http://127.0.0.1:18558 127.0.0.1:1
 # Counts agree with their nouns (util/words.h): "1 CPU", "1 level x 1 run".
 usage_error "--cpus-steps 2: only 1 CPU to draw from (0)" sweep sweep --engine user --cpus 0 --cpus-steps 2
 usage_error "(1 level x 1 run + 2 reference windows, each" sweep sweep --engine user --busy 100 --runs 1 --duration 30 --time-limit 10

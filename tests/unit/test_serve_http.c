@@ -442,6 +442,12 @@ static void test_listen(void **state)
 		{ "host name:80", "'host name' is not an address or a host name" },
 		{ "-host:80", "is not an address or a host name" },
 		{ "", "has no port" },
+		/* A URL is named as one, its HOST:PORT the example. */
+		{ "http://127.0.0.1:18558",
+		  "'http://127.0.0.1:18558' is a URL; give HOST:PORT, for example 127.0.0.1:18558" },
+		{ "http://[::1]:9090/metrics", "is a URL; give HOST:PORT, for example [::1]:9090" },
+		{ "https://localhost", "is a URL; give HOST:PORT, [IPV6ADDR]:PORT or :PORT, for example 127.0.0.1:8080" },
+		{ "://", "is a URL; give HOST:PORT, [IPV6ADDR]:PORT" },
 	};
 	struct cs_listen l;
 	char err[CS_ERR_MAX];

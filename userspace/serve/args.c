@@ -93,15 +93,44 @@ static bool host_name_valid(const char *s)
 	return *s && !s[n] && s[0] != '-' && s[0] != '.';
 }
 
+/*
+ * "http://127.0.0.1:18558/" is a URL, not an address to listen on: say so,
+ * with its HOST:PORT as the example when it has one.
+ */
+static int refuse_url(const char *s, const char *scheme_end, char *err,
+		      size_t errlen)
+{
+	const char *rest = scheme_end + 3;
+	char hostport[sizeof(((struct cs_listen *)0)->host) + 8];
+	struct cs_listen l;
+	char why[8];
+	size_t n = strcspn(rest, "/?#");
+
+	if (n < sizeof(hostport)) {
+		memcpy(hostport, rest, n);
+		hostport[n] = '\0';
+		if (!cs_listen_parse(hostport, &l, why, sizeof(why))) {
+			snprintf(err, errlen, "'%s' is a URL; give HOST:PORT, for example %s",
+				 s, hostport);
+			return -EINVAL;
+		}
+	}
+	snprintf(err, errlen, "'%s' is a URL; give HOST:PORT, [IPV6ADDR]:PORT or :PORT, for example 127.0.0.1:8080",
+		 s);
+	return -EINVAL;
+}
+
 int cs_listen_parse(const char *s, struct cs_listen *l, char *err,
 		    size_t errlen)
 {
+	const char *colon, *port, *url = strstr(s, "://");
 	unsigned char addr[16];
-	const char *colon, *port;
 	uint32_t v;
 	size_t n;
 
 	memset(l, 0, sizeof(*l));
+	if (url)
+		return refuse_url(s, url, err, errlen);
 	if (s[0] == '[') {
 		const char *end = strchr(s, ']');
 
