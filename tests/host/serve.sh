@@ -250,6 +250,17 @@ post "/v1/loadtest?wait=0" -H "apikey: $key" -d "$plan"
 id1=$(jq -r .id <<<"$body" 2>/dev/null)
 check "POST ?wait=0: 202 with id and location ($code $body)" \
 	test "$code" = 202 -a "$(jq -r .location <<<"$body")" = "/v1/loadtests/$id1"
+loc=$(sed -n 's/^Location: \(.*\)\r$/\1/Ip' "$tmp/hdrs")
+check "POST ?wait=0: 202 with a Location header naming the result ('$loc')" \
+	test "$loc" = "/v1/loadtests/$id1"
+get "$loc"
+check "GET of the Location: 200, the load test just started, running ($code)" \
+	test "$code" = 200 -a "$ctype" = application/json -a \
+	"$(jq -r .cpustress.status <<<"$body")" = running
+ts1=$(jq -r .timestamp <<<"$body")
+get /v1/loadtests
+check "... the one /v1/loadtests lists as $id1" \
+	jqb ".[0].id==\"$id1\" and .[0].timestamp==$ts1"
 post /v1/loadtest -H "apikey: $key" -d "$plan"
 check "a second POST while one runs: 409 naming the running one" \
 	test "$code" = 409 -a "$(jq -r .id <<<"$body")" = "$id1"

@@ -150,6 +150,32 @@ static enum MHD_Result reply_error(struct cs_srv *srv, struct MHD_Connection *c,
 	return ret;
 }
 
+/*
+ * 202: the load test @id was started or told to stop. Its result is at
+ * the Location, which the body names too; @stopping adds "stopping": true.
+ */
+static enum MHD_Result reply_accepted(struct cs_srv *srv,
+				      struct MHD_Connection *c, struct req *r,
+				      const char *id, bool stopping)
+{
+	char loc[sizeof(ID_PREFIX) + CS_LOADTEST_ID_MAX], *body;
+	struct MHD_Response *resp;
+	int len;
+
+	snprintf(loc, sizeof(loc), ID_PREFIX "%s", id);
+	len = asprintf(&body, "{\"id\":\"%s\",\"location\":\"%s\"%s}\n", id,
+		       loc, stopping ? ",\"stopping\":true" : "");
+	if (len < 0)
+		return MHD_NO;
+	resp = cs_http_response_take(body, (size_t)len, JSON_TYPE);
+	if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
+					    loc) != MHD_YES) {
+		MHD_destroy_response(resp);
+		resp = NULL;
+	}
+	return reply_resp(srv, c, r, 202, resp, (size_t)len, NULL);
+}
+
 /* What a renderer or the store made, or 500 when it failed with @ret. */
 static enum MHD_Result reply_rendered(struct cs_srv *srv,
 				      struct MHD_Connection *c, struct req *r,
@@ -329,8 +355,7 @@ static enum MHD_Result start_loadtest(struct cs_srv *srv,
 				      struct MHD_Connection *c, struct req *r)
 {
 	struct cs_sweep_plan *plan;
-	char err[CS_ERR_MAX], id[CS_LOADTEST_ID_MAX], *loc;
-	enum MHD_Result res;
+	char err[CS_ERR_MAX], id[CS_LOADTEST_ID_MAX];
 	enum cs_lt_err lerr;
 	int ret;
 
@@ -354,14 +379,8 @@ static enum MHD_Result start_loadtest(struct cs_srv *srv,
 	if (lerr)
 		return reply_error(srv, c, r, lt_err_status(lerr), err,
 				   id[0] ? id : NULL, NULL);
-	if (!r->wait) {
-		if (asprintf(&loc, "{\"id\":\"%s\",\"location\":\"" ID_PREFIX "%s\"}\n",
-			     id, id) < 0)
-			return MHD_NO;
-		res = reply(srv, c, r, 202, loc, strlen(loc), JSON_TYPE, NULL);
-		free(loc);
-		return res;
-	}
+	if (!r->wait)
+		return reply_accepted(srv, c, r, id, false);
 	ret = cs_lt_wait(r->job, suspend_req, resume_req, r);
 	if (ret == 1)
 		return answer_job(srv, c, r);
@@ -380,9 +399,8 @@ static enum MHD_Result stop_loadtest(struct cs_srv *srv,
 				     struct MHD_Connection *c, struct req *r,
 				     const char *url)
 {
-	char id[CS_LOADTEST_ID_MAX], msg[CS_ERR_MAX], *body;
+	char id[CS_LOADTEST_ID_MAX], msg[CS_ERR_MAX];
 	size_t len = strlen(url) - strlen(ID_PREFIX) - strlen(STOP_SUFFIX);
-	enum MHD_Result res;
 
 	if (len >= sizeof(id))
 		len = sizeof(id) - 1;	/* then invalid: no '/' in an ID */
@@ -399,11 +417,7 @@ static enum MHD_Result stop_loadtest(struct cs_srv *srv,
 	}
 	cs_log(CS_LOG_INFO, "%s: load test %s told to stop",
 	       r->conn ? r->conn->peer : "?", id);
-	if (asprintf(&body, "{\"id\":\"%s\",\"stopping\":true}\n", id) < 0)
-		return MHD_NO;
-	res = reply(srv, c, r, 202, body, strlen(body), JSON_TYPE, NULL);
-	free(body);
-	return res;
+	return reply_accepted(srv, c, r, id, true);
 }
 
 static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind,
