@@ -725,6 +725,27 @@ static void test_json_error(void **state)
 	free(s);
 }
 
+/* Every 409 has the same keys: the running load test's ID, or null. */
+static void test_json_conflict(void **state)
+{
+	static const char *const none[] = { NULL, "" };
+	unsigned int i;
+	char *s;
+
+	(void)state;
+	s = cs_json_conflict("a load test is already running",
+			     "20240101-000000-000");
+	assert_non_null(s);
+	assert_string_equal(s, "{\"error\":\"a load test is already running\",\"id\":\"20240101-000000-000\"}\n");
+	free(s);
+	for (i = 0; i < 2; i++) {
+		s = cs_json_conflict("load test X is not running", none[i]);
+		assert_non_null(s);
+		assert_string_equal(s, "{\"error\":\"load test X is not running\",\"id\":null}\n");
+		free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_serve_bad),
 		cmocka_unit_test(test_log_level),
 		cmocka_unit_test(test_json_error),
+		cmocka_unit_test(test_json_conflict),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -135,19 +135,38 @@ static enum MHD_Result reply(struct cs_srv *srv, struct MHD_Connection *c,
 			  len, allow);
 }
 
+/* The JSON @body (malloc'd, taken over; NULL: out of memory). */
+static enum MHD_Result reply_json(struct cs_srv *srv, struct MHD_Connection *c,
+				  struct req *r, unsigned int status,
+				  char *body, const char *allow)
+{
+	size_t len;
+
+	if (!body)
+		return MHD_NO;
+	len = strlen(body);
+	return reply_resp(srv, c, r, status,
+			  cs_http_response_take(body, len, JSON_TYPE), len,
+			  allow);
+}
+
 static enum MHD_Result reply_error(struct cs_srv *srv, struct MHD_Connection *c,
 				   struct req *r, unsigned int status,
 				   const char *msg, const char *id,
 				   const char *allow)
 {
-	char *body = cs_json_error(msg, id);
-	enum MHD_Result ret;
+	return reply_json(srv, c, r, status, cs_json_error(msg, id), allow);
+}
 
-	if (!body)
-		return MHD_NO;
-	ret = reply(srv, c, r, status, body, strlen(body), JSON_TYPE, allow);
-	free(body);
-	return ret;
+/*
+ * Every 409, whichever request met the conflict: @msg, and the ID of the
+ * load test running (@running; "" when none is).
+ */
+static enum MHD_Result reply_conflict(struct cs_srv *srv,
+				      struct MHD_Connection *c, struct req *r,
+				      const char *msg, const char *running)
+{
+	return reply_json(srv, c, r, 409, cs_json_conflict(msg, running), NULL);
 }
 
 /*
@@ -341,10 +360,9 @@ static unsigned int lt_err_status(enum cs_lt_err e)
 		return 200;
 	case CS_LT_BAD_PLAN:
 		return 400;
-	case CS_LT_BUSY:
-		return 409;
 	case CS_LT_UNAVAILABLE:
 		return 503;
+	case CS_LT_BUSY:	/* 409: reply_conflict() */
 	case CS_LT_FAILED:
 		break;
 	}
@@ -376,9 +394,11 @@ static enum MHD_Result start_loadtest(struct cs_srv *srv,
 	lerr = cs_lt_start(srv->lt, plan, &r->job, id, sizeof(id), err,
 			   sizeof(err));
 	free(plan);
+	if (lerr == CS_LT_BUSY)
+		return reply_conflict(srv, c, r, err, id);
 	if (lerr)
-		return reply_error(srv, c, r, lt_err_status(lerr), err,
-				   id[0] ? id : NULL, NULL);
+		return reply_error(srv, c, r, lt_err_status(lerr), err, NULL,
+				   NULL);
 	if (!r->wait)
 		return reply_accepted(srv, c, r, id, false);
 	ret = cs_lt_wait(r->job, suspend_req, resume_req, r);
@@ -399,7 +419,7 @@ static enum MHD_Result stop_loadtest(struct cs_srv *srv,
 				     struct MHD_Connection *c, struct req *r,
 				     const char *url)
 {
-	char id[CS_LOADTEST_ID_MAX], msg[CS_ERR_MAX];
+	char id[CS_LOADTEST_ID_MAX], running[CS_LOADTEST_ID_MAX], msg[CS_ERR_MAX];
 	size_t len = strlen(url) - strlen(ID_PREFIX) - strlen(STOP_SUFFIX);
 
 	if (len >= sizeof(id))
@@ -411,9 +431,14 @@ static enum MHD_Result stop_loadtest(struct cs_srv *srv,
 		return reply_error(srv, c, r, 400,
 				   "bad load-test ID: IDs are 1 to 63 letters, digits and '-'",
 				   NULL, NULL);
-	if (cs_lt_stop(srv->lt, id)) {
-		snprintf(msg, sizeof(msg), "load test %s is not running", id);
-		return reply_error(srv, c, r, 409, msg, id, NULL);
+	if (cs_lt_stop(srv->lt, id, running, sizeof(running))) {
+		if (running[0])
+			snprintf(msg, sizeof(msg), "load test %s is not running: the one running is %s",
+				 id, running);
+		else
+			snprintf(msg, sizeof(msg), "load test %s is not running: no load test is running",
+				 id);
+		return reply_conflict(srv, c, r, msg, running);
 	}
 	cs_log(CS_LOG_INFO, "%s: load test %s told to stop",
 	       r->conn ? r->conn->peer : "?", id);

@@ -471,20 +471,35 @@ int cs_listen_open(const char *spec, char *desc, size_t desclen, char *err,
 
 /* --- answers ------------------------------------------------------- */
 
-char *cs_json_error(const char *msg, const char *id)
+/* @o (taken over; NULL: out of memory) as one compact line, or NULL. */
+static char *cs_json_line(json_t *o)
 {
-	json_t *o = json_pack("{s:s}", "error", msg);
-	char *s = NULL, *out = NULL;
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+				    JSON_ENSURE_ASCII) : NULL, *out = NULL;
 
-	if (o && id && json_object_set_new(o, "id", json_string(id)))
-		goto out;
-	s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	if (s && asprintf(&out, "%s\n", s) < 0)
 		out = NULL;
-out:
 	free(s);
 	json_decref(o);
 	return out;
+}
+
+char *cs_json_error(const char *msg, const char *id)
+{
+	json_t *o = json_pack("{s:s}", "error", msg);
+
+	if (o && id && json_object_set_new(o, "id", json_string(id))) {
+		json_decref(o);
+		return NULL;
+	}
+	return cs_json_line(o);
+}
+
+char *cs_json_conflict(const char *msg, const char *running)
+{
+	return cs_json_line(json_pack("{s:s, s:o}", "error", msg, "id",
+				      running && running[0] ?
+				      json_string(running) : json_null()));
 }
 
 /* Content-Type and Cache-Control on @r; NULL (and @r destroyed) if not. */

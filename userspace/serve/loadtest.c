@@ -342,6 +342,15 @@ static void describe(const struct cs_lt_job *j)
 	       (unsigned long long)(cs_sweep_estimate_ms(p) / 1000));
 }
 
+/* The ID of the load test running into @id ("" if none); under lt->mu. */
+static bool running_id(const struct cs_lt *lt, char *id, size_t len)
+{
+	bool running = lt->cur && !lt->cur->done;
+
+	snprintf(id, len, "%s", running ? lt->cur->id : "");
+	return running;
+}
+
 enum cs_lt_err cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
 			   struct cs_lt_job **job, char *id, size_t idlen,
 			   char *err, size_t errlen)
@@ -355,9 +364,10 @@ enum cs_lt_err cs_lt_start(struct cs_lt *lt, const struct cs_sweep_plan *plan,
 		snprintf(err, errlen, "the server is shutting down");
 		code = CS_LT_UNAVAILABLE;
 	} else if (lt->running) {
-		snprintf(err, errlen, "a load test is already running");
-		if (lt->cur && !lt->cur->done)
-			snprintf(id, idlen, "%s", lt->cur->id);
+		if (running_id(lt, id, idlen))
+			snprintf(err, errlen, "a load test is already running");
+		else
+			snprintf(err, errlen, "a load test is being set up: try again in a moment");
 		code = CS_LT_BUSY;
 	} else {
 		lt->running = true;
@@ -477,12 +487,13 @@ void cs_lt_info(struct cs_lt *lt, struct cs_serve_info *i)
 	pthread_mutex_unlock(&lt->mu);
 }
 
-int cs_lt_stop(struct cs_lt *lt, const char *id)
+int cs_lt_stop(struct cs_lt *lt, const char *id, char *running,
+	       size_t runlen)
 {
 	int ret = -ENOENT;
 
 	pthread_mutex_lock(&lt->mu);
-	if (lt->cur && !lt->cur->done && !strcmp(lt->cur->id, id)) {
+	if (running_id(lt, running, runlen) && !strcmp(running, id)) {
 		lt->cur->stop = 1;
 		ret = 0;
 	}

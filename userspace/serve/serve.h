@@ -423,8 +423,14 @@ int cs_listen_open(const char *spec, char *desc, size_t desclen, char *err,
 
 /* --- serve/http.c: answers ------------------------------------------- */
 
-/* {"error": @msg} as a malloc'd string, or NULL. */
+/* {"error": @msg} (with "id": @id unless NULL) as a malloc'd line, or NULL. */
 char *cs_json_error(const char *msg, const char *id);
+/*
+ * The body of every 409: {"error": @msg, "id": @running}, the ID of the
+ * load test running, null when none is (NULL or ""); a malloc'd line, or
+ * NULL.
+ */
+char *cs_json_conflict(const char *msg, const char *running);
 
 /*
  * A response holding a copy of @body, with Content-Type @ctype and
@@ -553,7 +559,8 @@ enum cs_lt_err {
  * cs_lt_start() - start a load test on its own thread
  * @plan: the plan, checked by cs_loadtest_plan_parse()
  * @job: a reference on the new load test, for cs_lt_wait() and cs_lt_put()
- * @id: its ID; on CS_LT_BUSY for a load test in progress, that one's ID
+ * @id: its ID; on CS_LT_BUSY the ID of the load test running ("" when
+ *	the conflict is another run, or a load test still being set up)
  * @err: why not
  *
  * Return: CS_LT_OK (the result file exists already, status running), or
@@ -591,9 +598,11 @@ void cs_lt_info(struct cs_lt *lt, struct cs_serve_info *i);
 /*
  * Stop the load test @id if it is the one running (POST
  * /v1/loadtests/ID/stop): it saves what it measured, status interrupted,
- * and wakes its waiters. Return: 0, or -ENOENT when @id is not running.
+ * and wakes its waiters. Return: 0, or -ENOENT when @id is not running,
+ * with the ID of the one running in @running ("" when none is).
  */
-int cs_lt_stop(struct cs_lt *lt, const char *id);
+int cs_lt_stop(struct cs_lt *lt, const char *id, char *running,
+	       size_t runlen);
 
 /*
  * Refuse new load tests, stop the one running (it saves what it measured,
