@@ -81,7 +81,11 @@ UNIT_SRCS_test_serve_render := userspace/serve/render.c userspace/engine/engine.
 UNIT_LIBS_test_serve_render := -ljansson
 UNIT_LIBS_test_serve_collect := -ljansson
 UNIT_SRCS_test_serve_collect := userspace/serve/collect.c userspace/serve/render.c \
-	userspace/serve/shared_engine.c userspace/engine/engine.c
+	userspace/serve/history.c userspace/serve/shared_engine.c \
+	userspace/engine/engine.c
+UNIT_SRCS_test_serve_history := userspace/serve/history.c \
+	userspace/serve/render.c userspace/engine/engine.c
+UNIT_LIBS_test_serve_history := -ljansson
 SERVE_TEST_SRCS := userspace/serve/http.c $(ARGS_SRCS) \
 	userspace/util/cpulist.c userspace/engine/engine.c \
 	userspace/sweep/run.c $(SWEEP_FILE_SRCS)
@@ -107,7 +111,8 @@ SERVE_SRCS := userspace/cli/cmd_serve.c userspace/serve/daemon.c \
 	userspace/serve/handler.c userspace/serve/http.c \
 	userspace/serve/store.c userspace/serve/loadtest.c \
 	userspace/serve/shared_engine.c userspace/serve/collect.c \
-	userspace/serve/render.c $(BUILD)/gen/serve_page.c
+	userspace/serve/history.c userspace/serve/render.c \
+	$(BUILD)/gen/serve_page.c
 
 # The CLI. The test VM gets the same binary with the shared libraries it
 # needs (tools/vm/mkinitramfs -b): libmicrohttpd cannot be linked
@@ -310,6 +315,7 @@ check-package: deps
 SCRIPTED_SRCS := tests/bench/scripted_engine.c
 $(BUILD)/bench/render-bench: tests/bench/render-bench.c $(SCRIPTED_SRCS) \
 		userspace/serve/render.c userspace/serve/collect.c \
+		userspace/serve/history.c \
 		userspace/engine/engine.c $(wildcard userspace/*/*.h) $(SHARED_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_HOST) -Itests/bench -o $@ $(filter %.c,$^) -pthread -ljansson

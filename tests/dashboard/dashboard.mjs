@@ -4,7 +4,10 @@
 // made by tests/host/dashboard.sh.
 //
 //   node dashboard.mjs --url URL --key KEY --node-dir DIR --png FILE
-//                      [--png-narrow FILE] [--chromium PATH] --report FILE
+//                      [--png-narrow FILE] [--png-open FILE]
+//                      [--chromium PATH] --report FILE
+//
+// --png-open: the page as it first draws, its live chart from the history.
 //
 // DIR holds node_modules/playwright-core (installed by dashboard.sh). The
 // report always gets written; a step that fails or times out sets "error"
@@ -30,6 +33,7 @@ const { values: opt } = parseArgs({
 		'node-dir': { type: 'string' },
 		png: { type: 'string' },
 		'png-narrow': { type: 'string' },
+		'png-open': { type: 'string' },
 		chromium: { type: 'string', default: '/usr/bin/chromium' },
 		report: { type: 'string' },
 	},
@@ -45,6 +49,7 @@ const report = {
 	phase: 'start', error: null,
 	page: null, csp: null,
 	console: [], pageErrors: [], failedRequests: [],
+	requests: [], opened: null, firstChart: null,
 	statsCpus: null, chart: null,
 	wrongKey: null, run: null, sweep: null,
 	narrowOverflow: null, screenshot: null, screenshotNarrow: null,
@@ -86,6 +91,12 @@ try {
 		const loc = m.location();
 		report.console.push({ type: m.type(), text: m.text(), url: loc ? loc.url : '', phase: report.phase });
 	});
+	// The page's own API requests, in order (for: history before stats).
+	page.on('request', (r) => {
+		const u = r.url();
+		if (u.startsWith(base + '/v1/') && report.requests.length < 50)
+			report.requests.push(r.method() + ' ' + u.slice(base.length));
+	});
 	page.on('pageerror', (e) => report.pageErrors.push(String(e && e.stack ? e.stack : e)));
 	page.on('requestfailed', (r) => report.failedRequests.push({
 		url: r.url(), error: r.failure() ? r.failure().errorText : '', phase: report.phase,
@@ -107,8 +118,21 @@ try {
 	});
 
 	report.phase = 'load';
+	report.opened = Date.now();
 	const resp = await page.goto(base + '/', { waitUntil: 'load', timeout: 15000 });
 	if (!resp) throw new Error('no response for GET /');
+
+	// The live chart's first drawing: the server's history, not one poll.
+	report.phase = 'history';
+	await waitFor(page, 'the live chart\'s first points', () => {
+		const c = window.cpustressChart;
+		return c && c.series.some((s) => s.name === 'total' && s.points.length > 0);
+	}, null, 10000);
+	report.firstChart = await page.evaluate(() => {
+		const t = window.cpustressChart.series.find((s) => s.name === 'total');
+		return { points: t.points.length, oldestMs: t.points[0][0], newestMs: t.points[t.points.length - 1][0] };
+	});
+	if (opt['png-open']) await page.screenshot({ path: opt['png-open'] });
 
 	// Every CPU that /v1/stats lists must get its own line.
 	report.phase = 'chart';

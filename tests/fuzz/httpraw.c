@@ -146,7 +146,8 @@ static void put_junk(struct buf *b, size_t n)
 }
 
 static const char *const paths[] = {
-	"/", "/cpu-perf", "/metrics", "/v1/ping", "/v1/stats", "/v1/loadtest",
+	"/", "/cpu-perf", "/metrics", "/v1/ping", "/v1/stats", "/v1/history",
+	"/v1/loadtest",
 	"/v1/loadtests", "/v1/loadtests/20260101-000000-000",
 	"/v1/loadtests/../../etc/passwd", "/v1/loadtests/%00", "/metrics?x=1",
 	"/v1/loadtest?wait=0", "/v1/loadtest?wait=1&wait=0", "//cpu-perf",

@@ -4,10 +4,13 @@
 # CPUs 0-1) in Debian's Chromium, driven by Playwright (playwright-core from
 # npm, the version pinned in tests/dashboard/package-lock.json, installed
 # into build/node/; it downloads no browser). tests/dashboard/dashboard.mjs
-# loads the page, waits for the live chart, runs a load test from the
+# loads the page (once the server has some seconds of history), checks
+# that the live chart opens with that history, waits for the live chart,
+# runs a load test from the
 # button (a wrong key first, then the right one; 2 levels of 1 s), and
-# saves screenshots: build/dashboard.png (1280x800) and
-# build/dashboard-narrow.png (390 px wide).
+# saves screenshots: build/dashboard.png (1280x800),
+# build/dashboard-narrow.png (390 px wide) and build/dashboard-open.png (the
+# page as it first draws, its live chart from the history).
 #   tests/host/dashboard.sh [CPUSTRESS]   (default userspace/cpustress)
 # Environment: CHROMIUM (default /usr/bin/chromium), BUILD (default build).
 set -uo pipefail
@@ -19,14 +22,18 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 nodedir=$build/node
 png=$build/dashboard.png
 png_narrow=$build/dashboard-narrow.png
+png_open=$build/dashboard-open.png
 key=dashboard-test-key-0123456789
 levels=2		# the plan dashboard.mjs submits: busy 50,100 ...
 points_min=3		# ... and the live chart's points it waits for
+history_min=5		# points of /v1/history before the page opens
 
 CHECKS=(
 	"GET / answers 200 text/html with the page of web/index.html"
 	"no console error or warning and no page error"
 	"the live chart has $points_min+ points for the total and every CPU of /v1/stats"
+	"the live chart opens with the server's history: GET /v1/history before the first /v1/stats, points from before the page opened"
+	"the page's WINDOW_MS is /v1/history's windowMs"
 	"a wrong key shows the server's 403 message"
 	"a load test runs from the button and its curve shows $levels points"
 	"the API key is not kept in localStorage"
@@ -113,11 +120,21 @@ else
 	fail "${CHECKS[0]}: got '$got', $(wc -c <"$tmp/page.html") bytes$(cmp -s "$tmp/page.html" "$root/web/index.html" || echo ', not web/index.html')"
 fi
 
+# Some seconds of history for the page to open with (a point a second).
+for _ in $(seq 150); do
+	n=$(curl -sf "$url/v1/history" 2>/dev/null | jq '.points|length' 2>/dev/null)
+	[[ "${n:-0}" -ge "$history_min" ]] && break
+	sleep 0.1
+done
+curl -sf "$url/v1/history" >"$tmp/history.json" 2>/dev/null
+echo "# /v1/history before the page opens: $(jq -c '{windowMs, stepMs, points: (.points|length), span_ms: (.points[-1].timestampMs - .points[0].timestampMs)}' "$tmp/history.json" 2>/dev/null)"
+
 # The browser part: one report, checked below.
-rm -f "$png" "$png_narrow"
+rm -f "$png" "$png_narrow" "$png_open"
 timeout 240 node "$root/tests/dashboard/dashboard.mjs" --url "$url" --key "$key" \
 	--node-dir "$nodedir" --chromium "$chromium" --png "$png" \
-	--png-narrow "$png_narrow" --report "$tmp/report.json" >"$tmp/node.log" 2>&1
+	--png-narrow "$png_narrow" --png-open "$png_open" \
+	--report "$tmp/report.json" >"$tmp/node.log" 2>&1
 rc=$?
 rep=$tmp/report.json
 if [[ ! -s "$rep" ]] || ! jq -e . "$rep" >/dev/null 2>&1; then
@@ -163,12 +180,34 @@ else
 	fail "${CHECKS[2]}: $(q '.chart.series // [] | map("\(.name) \(.points)") | join(", ")')$why_stop"
 fi
 
+# 3b. The history: asked for before the first poll, and drawn at once,
+# reaching back before the page was opened (the polls alone cannot).
+echo "# the page's first requests: $(q '.requests[:4]|join(", ")'); its first chart: $(q '.firstChart|tostring'), opened at $(q .opened)"
+if jq -e '(.requests | index("GET /v1/history")) as $h |
+	(.requests | index("GET /v1/stats")) as $s |
+	$h != null and ($s == null or $h < $s) and
+	.firstChart.points >= 4 and .opened - .firstChart.oldestMs >= 3000' "$rep" >/dev/null 2>&1; then
+	pass "${CHECKS[3]}"
+else
+	fail "${CHECKS[3]}: requests $(q '.requests[:4]|join(", ")'), first chart $(q '.firstChart|tostring'), opened $(q .opened)$why_stop"
+fi
+
+# 3c. One length of window, in the server and in the page.
+expr=$(sed -n 's/^const WINDOW_MS = \([^;]*\);.*/\1/p' "$root/web/index.html")
+page_ms=$(node -e "console.log(${expr:-NaN})" 2>/dev/null)
+server_ms=$(jq -r .windowMs "$tmp/history.json" 2>/dev/null)
+if [[ -n "$page_ms" && "$page_ms" == "$server_ms" ]]; then
+	pass "${CHECKS[4]} ($page_ms)"
+else
+	fail "${CHECKS[4]}: the page has '$expr' = '$page_ms', the server '$server_ms'"
+fi
+
 # 4. A wrong key: 403 and the server's own sentence on the page.
 if jq -e '.wrongKey as $w | $w.status == 403 and ($w.serverError | length > 0) and
 	($w.message | contains($w.serverError))' "$rep" >/dev/null 2>&1; then
-	pass "${CHECKS[3]}"
+	pass "${CHECKS[5]}"
 else
-	fail "${CHECKS[3]}: $(q '.wrongKey|tostring')$why_stop"
+	fail "${CHECKS[5]}: $(q '.wrongKey|tostring')$why_stop"
 fi
 
 # 5. The load test: 202 from the button's POST, then the finished curve,
@@ -185,31 +224,31 @@ if jq -e --argjson n "$levels" '.run.status == 202 and .run.apikeyHeader and
 	(.sweep.points | map(.[1] > 0) | all)' "$rep" >/dev/null 2>&1 &&
    [[ -s "$stored" ]] &&
    [[ "$(jq -c '[.results[] | [.busyPct, .workUnits]]' "$stored")" == "$(q '.sweep.points|tostring')" ]]; then
-	pass "${CHECKS[4]}"
+	pass "${CHECKS[6]}"
 else
-	fail "${CHECKS[4]}: run $(q '.run|tostring' | head -c 300), curve $(q '.sweep|tostring' | head -c 300), stored $(jq -c '.results' "$stored" 2>/dev/null)$why_stop"
+	fail "${CHECKS[6]}: run $(q '.run|tostring' | head -c 300), curve $(q '.sweep|tostring' | head -c 300), stored $(jq -c '.results' "$stored" 2>/dev/null)$why_stop"
 fi
 
 # 6. The key stays out of persistent storage.
 if [[ "$(q '.run.keyInStorage.local')" == false ]]; then
-	pass "${CHECKS[5]}"
+	pass "${CHECKS[7]}"
 else
-	fail "${CHECKS[5]}: localStorage holds it: $(q '.run.keyInStorage|tostring')$why_stop"
+	fail "${CHECKS[7]}: localStorage holds it: $(q '.run.keyInStorage|tostring')$why_stop"
 fi
 
 # 7. Narrow screens.
 if jq -e '.narrowOverflow != null and .narrowOverflow <= 0' "$rep" >/dev/null 2>&1; then
-	pass "${CHECKS[6]}"
+	pass "${CHECKS[8]}"
 else
-	fail "${CHECKS[6]}: the page is $(q .narrowOverflow) px wider than the window$why_stop"
+	fail "${CHECKS[8]}: the page is $(q .narrowOverflow) px wider than the window$why_stop"
 fi
 
 # 8. The screenshot, for a person to look at.
 magic=$(head -c 8 "$png" 2>/dev/null | od -An -tx1 | tr -d ' \n')
 size=$(stat -c %s "$png" 2>/dev/null || echo 0)
 if [[ "$magic" == 89504e470d0a1a0a && "$size" -gt 20000 ]]; then
-	pass "${CHECKS[7]}"
-	echo "# screenshots: $png ($size bytes), $png_narrow ($(stat -c %s "$png_narrow" 2>/dev/null || echo 0) bytes)"
+	pass "${CHECKS[9]}"
+	echo "# screenshots: $png ($size bytes), $png_narrow ($(stat -c %s "$png_narrow" 2>/dev/null || echo 0) bytes), $png_open ($(stat -c %s "$png_open" 2>/dev/null || echo 0) bytes)"
 else
-	fail "${CHECKS[7]}: $png: ${size} bytes, magic '$magic'$why_stop"
+	fail "${CHECKS[9]}: $png: ${size} bytes, magic '$magic'$why_stop"
 fi

@@ -317,6 +317,29 @@ for _ in $(seq 20); do
 done
 check "the --load run is back after the load tests" jqb '.running and .config.cpus=="0"'
 
+# --- the recent history -------------------------------------------------------
+
+# Some seconds in: a point per second, oldest first, within its bound.
+get /v1/history
+check "GET /v1/history: 200 JSON ($code)" test "$code" = 200 -a "$ctype" = application/json
+echo "# /v1/history: $(jq -c '{windowMs, stepMs, points: (.points|length)}' <<<"$body" 2>/dev/null)"
+check "GET /v1/history: more than 1 point, at most windowMs/stepMs, timestamps increasing by about stepMs" \
+	jqb '.windowMs>0 and .stepMs>0 and (.points|length) as $n |
+	     $n>1 and $n<=(.windowMs/.stepMs) and
+	     (.stepMs as $s | [.points[].timestampMs] as $t |
+	      [range(1; $n) | $t[.] - $t[.-1]] | all(. >= $s/2 and . < 4*$s))'
+check "GET /v1/history: every point has opsPerSec and CPU 0's opsPerSec" \
+	jqb '.points|all((.opsPerSec|type=="number") and
+	     (.cpus|any(.cpu==0 and (.opsPerSec|type=="number"))))'
+newest=$(jq -r '.points[-1].timestampMs' <<<"$body")
+get /v1/stats
+check "the newest point is the collector's last poll or one before ($newest, stats $(jq -r .timestampMs <<<"$body"))" \
+	jqb ".timestampMs >= $newest and .timestampMs - $newest < 2000"
+get "/v1/history?points=10"
+check "GET /v1/history?points=10: 404 (no query strings)" test "$code" = 404
+get /v1/history -X POST
+check "POST /v1/history: 405" test "$code" = 405
+
 # --- stopping a load test ---------------------------------------------------
 
 post "/v1/loadtests/$id1/stop" -H "apikey: $key"

@@ -63,6 +63,8 @@ struct cs_acc {
  * @text: the view's part of /metrics, rendered from @front after each poll
  *        (p NULL if that ran out of memory); guarded by @mu
  * @spare: the text before, whose buffer the next poll renders into
+ * @hist: the recent history, a point about every CS_HISTORY_STEP_MS (a
+ *        lock of its own: a request copying it never delays the views)
  */
 struct cs_collector {
 	struct cs_engine *e;
@@ -79,6 +81,7 @@ struct cs_collector {
 	unsigned int render_flags;
 	struct cs_text text;
 	struct cs_text spare;
+	struct cs_history hist;
 };
 
 static int64_t cs_realtime_ms(void)
@@ -284,6 +287,8 @@ static void cs_poll(struct cs_collector *c)
 	c->text = c->spare;
 	c->spare = text;
 	pthread_rwlock_unlock(&c->mu);
+	/* Out of memory: no point this time, the next poll tries again. */
+	cs_history_add(&c->hist, &c->front, c->snap.ncpus, c->poll_ms);
 }
 
 static void *cs_collector_thread(void *arg)
@@ -331,6 +336,7 @@ static void cs_collector_free(struct cs_collector *c)
 	free(c->acc);
 	free(c->text.p);
 	free(c->spare.p);
+	cs_history_destroy(&c->hist);
 	cs_view_free(&c->front);
 	cs_view_free(&c->back);
 	cs_snapshot_free(&c->snap);
@@ -384,6 +390,7 @@ int cs_collector_start(struct cs_engine *e, uint32_t poll_ms,
 		free(c);
 		return ret;
 	}
+	cs_history_init(&c->hist);
 	c->e = e;
 	c->poll_ms = poll_ms;
 	c->render_flags = render_flags;
@@ -496,6 +503,28 @@ int cs_collector_metrics(struct cs_collector *c,
 		ret = cs_render_metrics_wrap(c->front.engine, c->text.p,
 					     c->text.len, i, out, len);
 	pthread_rwlock_unlock(&c->mu);
+	return ret;
+}
+
+/**
+ * cs_collector_history() - the /v1/history answer
+ * @c: the collector
+ * @out: the body, malloc'd
+ * @len: its length
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cs_collector_history(struct cs_collector *c, char **out, size_t *len)
+{
+	struct cs_history_point *pt;
+	uint32_t n;
+	int ret;
+
+	ret = cs_history_copy(&c->hist, &pt, &n);
+	if (ret)
+		return ret;
+	ret = cs_render_history(pt, n, out, len);
+	free(pt);
 	return ret;
 }
 

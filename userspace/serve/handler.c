@@ -32,6 +32,7 @@ enum route {
 	R_METRICS,
 	R_PING,
 	R_STATS,
+	R_HISTORY,
 	R_LOADTEST,
 	R_LOADTESTS,
 	R_LOADTEST_ID,
@@ -48,6 +49,7 @@ static const struct {
 	{ "/metrics", R_METRICS, false },
 	{ "/v1/ping", R_PING, false },
 	{ "/v1/stats", R_STATS, false },
+	{ "/v1/history", R_HISTORY, false },
 	{ "/v1/loadtest", R_LOADTEST, true },
 	{ "/v1/loadtests", R_LOADTESTS, false },
 };
@@ -278,6 +280,9 @@ static enum MHD_Result answer_get(struct cs_srv *srv, struct MHD_Connection *c,
 	case R_STATS:
 		info(srv, &i);
 		ret = cs_render_stats(v, &i, &body, &len);
+		return reply_rendered(srv, c, r, ret, body, len, JSON_TYPE);
+	case R_HISTORY:
+		ret = cs_collector_history(srv->col, &body, &len);
 		return reply_rendered(srv, c, r, ret, body, len, JSON_TYPE);
 	case R_PING: {
 		static const char ping[] =

@@ -457,7 +457,7 @@ int cs_render_metrics(const struct cs_view *v, const struct cs_serve_info *i,
 	return ret;
 }
 
-/* --- /v1/stats -------------------------------------------------------- */
+/* --- /v1/stats and /v1/history ------------------------------------- */
 
 static int cs_set(json_t *o, const char *key, json_t *val)
 {
@@ -510,6 +510,12 @@ static json_t *cs_json_s(uint64_t ns)
 			 (double)(ns % CS_NSEC_PER_SEC) / 1e9);
 }
 
+/* A CPU's work units per second, from the engine's x 1000. */
+static json_t *cs_json_ops(uint64_t ops_milli)
+{
+	return json_real((double)ops_milli / 1e3);
+}
+
 static json_t *cs_json_cpu(const struct cs_view_cpu *c)
 {
 	json_t *o = json_object();
@@ -518,7 +524,7 @@ static json_t *cs_json_cpu(const struct cs_view_cpu *c)
 		return NULL;
 	if (cs_set(o, "cpu", cs_json_u64(c->cpu)) ||
 	    cs_set(o, "state", cs_json_str(cs_state_name(c->state))) ||
-	    cs_set(o, "opsPerSec", json_real((double)c->rate.ops_milli / 1e3)) ||
+	    cs_set(o, "opsPerSec", cs_json_ops(c->rate.ops_milli)) ||
 	    cs_set(o, "unitsTotal", cs_json_u64(c->units_total)) ||
 	    cs_set(o, "busyPct", cs_json_pct(c->rate.busy_pm)) ||
 	    cs_set(o, "stealPct", cs_json_pct(c->rate.steal_pm)) ||
@@ -610,6 +616,23 @@ fail_o:
 	return NULL;
 }
 
+/* @o (taken over; NULL: out of memory) as the compact body in *@out. */
+static int cs_json_render(json_t *o, char **out, size_t *len)
+{
+	char *s;
+
+	if (!o)
+		return -ENOMEM;
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+			  JSON_REAL_PRECISION(15));
+	json_decref(o);
+	if (!s)
+		return -ENOMEM;
+	*out = s;
+	*len = strlen(s);
+	return 0;
+}
+
 /**
  * cs_render_stats() - the /v1/stats JSON of a view
  * @v: the view
@@ -623,17 +646,66 @@ fail_o:
 int cs_render_stats(const struct cs_view *v, const struct cs_serve_info *i,
 		    char **out, size_t *len)
 {
-	json_t *o = cs_json_stats(v, i);
-	char *s;
+	return cs_json_render(cs_json_stats(v, i), out, len);
+}
 
-	if (!o)
-		return -ENOMEM;
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-			  JSON_REAL_PRECISION(15));
+/* One point of /v1/history: the field names of /v1/stats. */
+static json_t *cs_json_point(const struct cs_history_point *p)
+{
+	json_t *o = json_object(), *cpus = json_array(), *c;
+	uint32_t k;
+
+	if (!o || !cpus ||
+	    cs_set(o, "timestampMs", json_integer(p->time_ms)) ||
+	    cs_set(o, "opsPerSec", cs_json_u64(p->ops_per_sec)))
+		goto fail;
+	for (k = 0; k < p->ncpus; k++) {
+		c = json_object();
+		if (json_array_append_new(cpus, c) || !c ||
+		    cs_set(c, "cpu", cs_json_u64(p->cpu[k].cpu)) ||
+		    cs_set(c, "opsPerSec", cs_json_ops(p->cpu[k].ops_milli)))
+			goto fail;
+	}
+	if (cs_set(o, "cpus", cpus))
+		goto fail_o;
+	return o;
+fail:
+	json_decref(cpus);
+fail_o:
 	json_decref(o);
-	if (!s)
+	return NULL;
+}
+
+/**
+ * cs_render_history() - the /v1/history JSON
+ * @pt: the points, oldest first
+ * @n: how many
+ * @out: the body, one compact JSON object: windowMs, stepMs and points,
+ *	each with timestampMs, opsPerSec and cpus (cpu, opsPerSec)
+ * @len: its length
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cs_render_history(const struct cs_history_point *pt, uint32_t n,
+		      char **out, size_t *len)
+{
+	json_t *o = json_object(), *pts = json_array();
+	uint32_t i;
+
+	if (!o || !pts ||
+	    cs_set(o, "windowMs", json_integer(CS_HISTORY_WINDOW_MS)) ||
+	    cs_set(o, "stepMs", json_integer(CS_HISTORY_STEP_MS)))
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(pts, cs_json_point(&pt[i])))
+			goto fail;
+	if (cs_set(o, "points", pts)) {
+		json_decref(o);
 		return -ENOMEM;
-	*out = s;
-	*len = strlen(s);
-	return 0;
+	}
+	return cs_json_render(o, out, len);
+fail:
+	json_decref(pts);
+	json_decref(o);
+	return -ENOMEM;
 }

@@ -12,7 +12,8 @@
  *   serve/loadtest.c POST /v1/loadtest: one sweep at a time, on its thread
  *   serve/shared_engine.c  one engine shared by threads, a mutex around each call
  *   serve/collect.c  the collector thread: the newest view of the engine
- *   serve/render.c   /metrics, /v1/stats and /cpu-perf from a view
+ *   serve/history.c  its recent history, for GET /v1/history
+ *   serve/render.c   /metrics, /v1/stats, /v1/history and /cpu-perf
  *   build/gen/serve_page.c  GET /: the dashboard (generated from web/, see Makefile)
  *
  * Request threads never call the engine: they render the collector's
@@ -181,6 +182,63 @@ struct cs_view {
 	struct cs_view_cpu *cpu;
 };
 
+/* --- serve/history.c: the recent history ----------------------------- */
+
+/*
+ * GET /v1/history: one poll kept per CS_HISTORY_STEP_MS, the newest
+ * CS_HISTORY_POINTS of them, so the last CS_HISTORY_WINDOW_MS: what the
+ * dashboard's live chart shows (its WINDOW_MS, web/index.html; the test
+ * tests/host/dashboard.sh fails when the two differ).
+ */
+#define CS_HISTORY_WINDOW_MS	(5 * 60 * 1000)
+#define CS_HISTORY_STEP_MS	1000
+#define CS_HISTORY_POINTS	(CS_HISTORY_WINDOW_MS / CS_HISTORY_STEP_MS)
+
+/* One CPU of a point: its work units per second (x 1000) at that poll. */
+struct cs_history_cpu {
+	uint32_t cpu;
+	uint64_t ops_milli;
+};
+
+/**
+ * struct cs_history_point - one poll kept
+ * @time_ms: the view's time (Unix ms)
+ * @ops_per_sec: the total, as /v1/stats has it
+ * @ncpus: entries in @cpu
+ * @cpu: each online CPU, ascending
+ */
+struct cs_history_point {
+	int64_t time_ms;
+	uint64_t ops_per_sec;
+	uint32_t ncpus;
+	struct cs_history_cpu *cpu;
+};
+
+/**
+ * struct cs_history - the newest points, a ring
+ * @mu: guards the rest
+ * @cap: CPUs a point holds, fixed by the first point (0: none yet)
+ * @n: points held, at most CS_HISTORY_POINTS
+ * @next: the slot the next point goes to
+ * @pt: the ring; pt[i].cpu is @cpu + i * @cap
+ * @cpu: CS_HISTORY_POINTS * @cap entries
+ */
+struct cs_history {
+	pthread_mutex_t mu;
+	uint32_t cap;
+	uint32_t n;
+	uint32_t next;
+	struct cs_history_point pt[CS_HISTORY_POINTS];
+	struct cs_history_cpu *cpu;
+};
+
+void cs_history_init(struct cs_history *h);
+void cs_history_destroy(struct cs_history *h);
+int cs_history_add(struct cs_history *h, const struct cs_view *v,
+		   uint32_t max_cpus, uint32_t poll_ms);
+int cs_history_copy(struct cs_history *h, struct cs_history_point **out,
+		    uint32_t *n);
+
 struct cs_collector;
 
 /*
@@ -205,6 +263,8 @@ struct cs_serve_info;
 int cs_collector_metrics(struct cs_collector *c,
 			 const struct cs_serve_info *i, char **out,
 			 size_t *len);
+/* GET /v1/history of the collector (malloc'd in *@out): 0 or -ENOMEM. */
+int cs_collector_history(struct cs_collector *c, char **out, size_t *len);
 void cs_view_free(struct cs_view *v);
 
 /* --- serve/render.c -------------------------------------------------- */
@@ -272,6 +332,9 @@ int cs_render_metrics_wrap(const char *engine, const char *view_text,
 			   char **out, size_t *len);
 int cs_render_stats(const struct cs_view *v, const struct cs_serve_info *i,
 		    char **out, size_t *len);
+/* /v1/history: the @n points @pt, oldest first (docs/http-api.md). */
+int cs_render_history(const struct cs_history_point *pt, uint32_t n,
+		      char **out, size_t *len);
 
 /* --- serve_page.c (generated) ---------------------------------------- */
 
