@@ -73,6 +73,9 @@ UNIT_SRCS_test_sweep_analysis := userspace/sweep/analysis.c \
 	userspace/sweep/stats.c userspace/sweep/design.c
 UNIT_SRCS_test_sweep_stats := userspace/sweep/stats.c userspace/sweep/design.c
 UNIT_SRCS_test_sweep_sim := userspace/sweep/stats.c userspace/sweep/design.c
+UNIT_SRCS_test_sweep_run := userspace/sweep/run.c $(SWEEP_FILE_SRCS) \
+	$(USER_ENGINE_SRCS)
+UNIT_LIBS_test_sweep_run := -ljansson
 UNIT_SRCS_test_sweep_write := $(SWEEP_FILE_SRCS)
 UNIT_LIBS_test_sweep_write := -ljansson
 UNIT_SRCS_test_compare := $(SWEEP_FILE_SRCS) userspace/sweep/compare.c

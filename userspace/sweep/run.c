@@ -346,8 +346,10 @@ static int measure(struct sweep_ctx *c, struct cs_sweep_meas *m,
 					   CS_SWEEP_SUBWIN);
 
 		ret = hold(c, m, upto - held);
-		if (ret < 0)
+		if (ret < 0) {
+			cs_snapshot_free(&snap);	/* the sub-window's before */
 			return ret;
+		}
 		held = upto;
 		cs_snapshot_free(&snap);
 		memset(&snap, 0, sizeof(snap));
