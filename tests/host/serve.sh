@@ -360,8 +360,9 @@ for _ in $(seq 50); do
 	jqb '.cpustress.status!="running"' && break
 	sleep 0.1
 done
-check "the stopped load test is stored interrupted, at its Location" \
-	jqb '.cpustress.status=="interrupted"'
+check "the stopped load test is stored interrupted, at its Location, its error naming the stop request ($(jq -r .error <<<"$body"))" \
+	jqb ".cpustress.status==\"interrupted\" and
+	     (.error|startswith(\"stopped by a stop request (POST /v1/loadtests/$id4/stop) after \"))"
 
 # --- bad input: each time /cpu-perf must still answer --------------------
 

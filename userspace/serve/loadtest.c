@@ -34,6 +34,8 @@ struct lt_waiter {
  * @id: its ID, the name of its result file
  * @s: the sweep
  * @stop: its sweep's stop flag: set by cs_lt_stop() or at shutdown
+ * @stop_asked: cs_lt_stop() set it (under lt->mu), for the sweep's error
+ * @stop_by: that error's cause, written by the sweep's thread
  * @load_paused: serve's --load run was stopped for it
  * @done: it ended; the fields below are set
  * @status: 200 when it completed, else 500
@@ -47,6 +49,8 @@ struct cs_lt_job {
 	char id[CS_LOADTEST_ID_MAX];
 	struct cs_sweep *s;
 	volatile sig_atomic_t stop;
+	bool stop_asked;
+	char stop_by[CS_LOADTEST_ID_MAX + 48];
 	bool load_paused;
 	bool done;
 	unsigned int status;
@@ -167,6 +171,22 @@ void cs_lt_put(struct cs_lt_job *j)
 		job_free(j);
 }
 
+/* What stopped the sweep of @arg: a stop request, or (NULL) a signal. */
+static const char *stop_why(void *arg)
+{
+	struct cs_lt_job *j = arg;
+	bool asked;
+
+	pthread_mutex_lock(&j->lt->mu);
+	asked = j->stop_asked;
+	pthread_mutex_unlock(&j->lt->mu);
+	if (!asked)
+		return NULL;
+	snprintf(j->stop_by, sizeof(j->stop_by),
+		 "a stop request (POST /v1/loadtests/%s/stop)", j->id);
+	return j->stop_by;
+}
+
 static int checkpoint(const struct cs_sweep *s, void *arg)
 {
 	struct cs_lt_job *j = arg;
@@ -225,6 +245,7 @@ static void *lt_thread(void *arg)
 	struct cs_sweep_hooks h = {
 		.stop = &j->stop,
 		.checkpoint = checkpoint,
+		.stop_why = stop_why,
 		.arg = j,
 	};
 	struct lt_waiter *w, *next;
@@ -495,6 +516,7 @@ int cs_lt_stop(struct cs_lt *lt, const char *id, char *running,
 	pthread_mutex_lock(&lt->mu);
 	if (running_id(lt, running, runlen) && !strcmp(running, id)) {
 		lt->cur->stop = 1;
+		lt->cur->stop_asked = true;
 		ret = 0;
 	}
 	pthread_mutex_unlock(&lt->mu);

@@ -444,18 +444,23 @@ static int end_early(struct sweep_ctx *c, enum cs_sweep_status st,
 		     struct cs_sweep_meas *m, enum cs_meas_status ms, int ret)
 {
 	struct cs_sweep *s = c->s;
+	const char *why = NULL;
 
+	if (ms == CS_MEAS_INTERRUPTED || st == CS_SWEEP_INTERRUPTED)
+		why = c->h->stop_why ? c->h->stop_why(c->h->arg) : NULL;
+	if (!why)
+		why = "a signal";
 	if (m) {
 		m->status = ms;
 		m->ts = time(NULL);	/* when it was cut short */
 		if (ms == CS_MEAS_INTERRUPTED)
 			say(m->error, sizeof(m->error),
-			    "stopped by a signal during the measurement");
+			    "stopped by %s during the measurement", why);
 	}
 	s->status = st;
 	if (st == CS_SWEEP_INTERRUPTED)
 		say(s->error, sizeof(s->error),
-		    "stopped by a signal after %u of %u %s",
+		    "stopped by %s after %u of %u %s", why,
 		    c->done, s->nmeas,
 		    cs_plural(s->nmeas, "measurement", "measurements"));
 	else if (m && m->error[0])

@@ -392,13 +392,16 @@ struct cs_engine;
  *	and estimated remaining time (may be NULL)
  * @checkpoint: called after every measurement, with the results so far
  *	summarised; a negative return ends the sweep as failed (may be NULL)
- * @arg: passed to both
+ * @stop_why: once @stop ended the sweep, what set it, for the errors
+ *	("stopped by WHY after ..."); NULL, or returning NULL: "a signal"
+ * @arg: passed to all three
  */
 struct cs_sweep_hooks {
 	const volatile sig_atomic_t *stop;
 	void (*progress)(const struct cs_sweep *s, uint32_t li, uint32_t ri,
 			 uint64_t elapsed_ms, uint64_t left_ms, void *arg);
 	int (*checkpoint)(const struct cs_sweep *s, void *arg);
+	const char *(*stop_why)(void *arg);
 	void *arg;
 };
 
