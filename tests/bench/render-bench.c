@@ -6,7 +6,8 @@
  * buffer used again, what the collector does once per poll), per scrape (the cached text with the
  * request's families: what a request does), per /v1/stats render, per
  * /cpu-perf answer (the ratio scrape / that is the renderers' part of
- * /metrics against /cpu-perf), and the
+ * /metrics against /cpu-perf), per /v1/history answer (a full ring of
+ * CS_HISTORY_POINTS copies of the view: the copy and its text), and the
  * size of the text in bytes and series. One JSON object per line.
  *   render-bench [--per-cpu-histogram] N...
  * CPU time of this thread, so a busy host slows nothing but the wall time;
@@ -34,7 +35,23 @@ static uint64_t cpu_ns(void)
 #define MIN_RUNS	50
 #define MIN_NS		200000000ULL
 
-enum what { W_RENDER, W_SCRAPE, W_STATS, W_CPU_PERF };
+enum what { W_RENDER, W_SCRAPE, W_STATS, W_CPU_PERF, W_HISTORY };
+
+static struct cs_history hist;	/* full, of the view's CPUs */
+
+/* /v1/history as a request makes it: copy the ring, then its text. */
+static int history(char **out, size_t *len)
+{
+	struct cs_history_point *pt;
+	uint32_t n;
+	int ret = cs_history_copy(&hist, &pt, &n);
+
+	if (ret)
+		return ret;
+	ret = cs_render_history(pt, n, out, len);
+	free(pt);
+	return ret;
+}
 
 static double ns_per(enum what w, struct cs_collector *c,
 		     const struct cs_view *v, const struct cs_serve_info *i,
@@ -57,6 +74,8 @@ static double ns_per(enum what w, struct cs_collector *c,
 			ret = cs_collector_metrics(c, i, &out, &len);
 		else if (w == W_STATS)
 			ret = cs_render_stats(v, i, &out, &len);
+		else if (w == W_HISTORY)
+			ret = history(&out, &len);
 		else {
 			struct cs_view head = { 0 };
 
@@ -97,10 +116,11 @@ int main(int argc, char **argv)
 		struct cs_collector *c = NULL;
 		struct cs_view v = { 0 };
 		struct cs_engine *e;
-		double render, scrape, stats, cpu_perf;
+		double render, scrape, stats, cpu_perf, hist_ns;
 		unsigned long series = 0;
 		char *text, *p;
-		size_t len, slen;
+		size_t len, slen, hlen;
+		uint32_t k;
 
 		if (!n || n > CS_VIEW_CPUS_MAX ||
 		    cs_engine_open_scripted((uint32_t)n, &e) ||
@@ -118,18 +138,32 @@ int main(int argc, char **argv)
 		if (cs_render_stats(&v, &i, &text, &slen))
 			return 1;
 		free(text);
+		cs_history_init(&hist);
+		for (k = 0; k < CS_HISTORY_POINTS; k++) {
+			v.time_ms += CS_HISTORY_STEP_MS;
+			if (cs_history_add(&hist, &v, v.ncpus, 500) < 0)
+				return 1;
+		}
+		if (history(&text, &hlen))
+			return 1;
+		free(text);
 		render = ns_per(W_RENDER, c, &v, &i, flags);
 		scrape = ns_per(W_SCRAPE, c, &v, &i, flags);
 		stats = ns_per(W_STATS, c, &v, &i, flags);
 		cpu_perf = ns_per(W_CPU_PERF, c, &v, &i, flags);
+		hist_ns = ns_per(W_HISTORY, c, &v, &i, flags);
+		cs_history_destroy(&hist);
 		printf("{\"cpus\":%lu,\"perCpuHistogram\":%s,\"metricsBytes\":%zu,"
 		       "\"series\":%lu,\"renderUs\":%.1f,\"renderNsPerCpu\":%.0f,"
 		       "\"scrapeUs\":%.1f,\"scrapeNsPerCpu\":%.0f,"
 		       "\"statsBytes\":%zu,\"statsUs\":%.1f,\"statsNsPerCpu\":%.0f,"
-		       "\"cpuPerfUs\":%.2f,\"scrapeToCpuPerf\":%.1f}\n",
+		       "\"cpuPerfUs\":%.2f,\"scrapeToCpuPerf\":%.1f,"
+		       "\"historyBytes\":%zu,\"historyUs\":%.1f,"
+		       "\"historyNsPerCpuPoint\":%.0f}\n",
 		       n, flags ? "true" : "false", len, series, render / 1e3,
 		       render / n, scrape / 1e3, scrape / n, slen, stats / 1e3,
-		       stats / n, cpu_perf / 1e3, scrape / cpu_perf);
+		       stats / n, cpu_perf / 1e3, scrape / cpu_perf, hlen,
+		       hist_ns / 1e3, hist_ns / n / CS_HISTORY_POINTS);
 		fflush(stdout);
 		cs_view_free(&v);
 		cs_collector_stop(c);
