@@ -220,6 +220,7 @@ try {
 				points: c && c.series[0] ? c.series[0].points : [],
 				message: document.getElementById('run-msg').textContent,
 				error: document.getElementById('s-error').textContent,
+				engine: document.getElementById('s-engine').textContent,
 			};
 		});
 	}

@@ -39,6 +39,7 @@ CHECKS=(
 	"the API key is not kept in localStorage"
 	"no horizontal scrolling at 390 px"
 	"screenshot saved (PNG, non-trivial size)"
+	"the result's engine line counts its CPUs in words that agree ('1 CPU', '2 CPUs')"
 )
 
 T=dashboard
@@ -227,6 +228,15 @@ if jq -e --argjson n "$levels" '.run.status == 202 and .run.apikeyHeader and
 	pass "${CHECKS[6]}"
 else
 	fail "${CHECKS[6]}: run $(q '.run|tostring' | head -c 300), curve $(q '.sweep|tostring' | head -c 300), stored $(jq -c '.results' "$stored" 2>/dev/null)$why_stop"
+fi
+
+# The result's engine and CPU count, the noun agreeing with the number.
+ncores=$(jq -r '.numCores // empty' "$stored" 2>/dev/null)
+if ((ncores == 1)); then want="user, 1 CPU"; else want="user, $ncores CPUs"; fi
+if [[ -n $ncores && "$(q '.sweep.engine')" == "$want" ]]; then
+	pass "${CHECKS[10]}: '$want'"
+else
+	fail "${CHECKS[10]}: shows '$(q '.sweep.engine')', want '$want'"
 fi
 
 # 6. The key stays out of persistent storage.
