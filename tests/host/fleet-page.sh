@@ -163,16 +163,28 @@ done
 
 # --- bad input, over plain HTTP ---------------------------------------------
 cat >"$tmp/fake.py" <<'PY'
-import socket, sys, threading
+import socket, sys, threading, time
 mode = sys.argv[1]
+other = open(sys.argv[2], "rb").read() if len(sys.argv) > 2 else b""
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 0)); s.listen(16)
 print(s.getsockname()[1], flush=True)
 def serve(c):
     try:
-        c.recv(65536)
+        req = c.recv(65536)
         if mode == "garbage":
             c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n<garbage>")
+        elif mode == "trickle":
+            # A well-formed start, then a byte every 0.2 s, never done.
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            for _ in range(600):
+                c.sendall(b" ")
+                time.sleep(0.2)
+        elif mode == "other":
+            # Any result it is asked for is a file of another format.
+            body = other if b" /v1/loadtests/" in req else b"<not json>"
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: %d\r\n\r\n" % len(body) + body)
         else:
             c.sendall(b"HTTP/1.1 200 OK\r\n\r\n")
             for _ in range(80):
@@ -192,15 +204,18 @@ port_of() {
 	done
 	return 1
 }
-for mode in garbage huge; do
-	python3 "$tmp/fake.py" "$mode" >"$tmp/$mode.port" &
+for mode in garbage huge trickle other; do
+	python3 "$tmp/fake.py" "$mode" "$root/tests/data/sweeps/bad-format3.json" >"$tmp/$mode.port" &
 	pids+=($!)
 done
-gport=$(port_of "$tmp/garbage.port") && hport=$(port_of "$tmp/huge.port") ||
+gport=$(port_of "$tmp/garbage.port") && hport=$(port_of "$tmp/huge.port") &&
+	tport=$(port_of "$tmp/trickle.port") && oport=$(port_of "$tmp/other.port") ||
 	{ fail "the fake hosts did not start"; exit 0; }
 g=127.0.0.1:$gport
 h=127.0.0.1:$hport
-"$cli" fleet serve "${targets[0]}" "$g" "$h" --listen 127.0.0.1:0 --interval 1 >/dev/null 2>"$tmp/fleet2.log" &
+tr=127.0.0.1:$tport
+o=127.0.0.1:$oport
+"$cli" fleet serve "${targets[0]}" "$g" "$h" "$tr" "$o" --listen 127.0.0.1:0 --interval 1 >/dev/null 2>"$tmp/fleet2.log" &
 f2=$!
 pids+=("$f2")
 f2port=$(listen_port "$f2" "$tmp/fleet2.log") || { fail "second fleet serve did not start"; exit 0; }
@@ -215,6 +230,8 @@ check_quiet "a host answering garbage is down with its reason" \
 	jq -e --arg h "$g" '.hosts[] | select(.host == $h) | .state == "down" and (.error | test("not a cpustress exporter"))' "$tmp/bad.json"
 check_quiet "a host answering a huge body is down with its reason" \
 	jq -e --arg h "$h" '.hosts[] | select(.host == $h) | .state == "down" and (.error | test("larger|too large|bytes"))' "$tmp/bad.json"
+check_quiet "a host trickling its answer is down with its reason, not waited for" \
+	jq -e --arg h "$tr" '.hosts[] | select(.host == $h) | .state == "down" and (.error | test("within"))' "$tmp/bad.json"
 check_quiet "the good host is still running beside them" \
 	jq -e --arg h "${targets[0]}" '.hosts[] | select(.host == $h) | .state == "running"' "$tmp/bad.json"
 curl -s "http://127.0.0.1:$f2port/v1/fleet/loadtests" >"$tmp/badl.json"
@@ -226,6 +243,14 @@ check "a typed cost that is not a number: 400 naming it ($(jq -r .error "$tmp/c.
 code=$(curl -s -o "$tmp/c.json" -w '%{http_code}' "http://127.0.0.1:$f2port/v1/fleet/compare?r=$g/x-1")
 check "a result from a host answering garbage: 502 naming it ($(jq -r .error "$tmp/c.json"))" \
 	bash -c "[[ $code == 502 ]] && grep -qF '$g' '$tmp/c.json'"
+code=$(curl -s -m 20 -o "$tmp/c.json" -w '%{http_code}' "http://127.0.0.1:$f2port/v1/fleet/compare?r=$o/x-1")
+check "a result file of another format: 502 naming the host and the format ($(jq -r .error "$tmp/c.json"))" \
+	bash -c "[[ $code == 502 ]] && grep -qF '$o' '$tmp/c.json' && grep -qi 'format' '$tmp/c.json'"
+code=$(curl -s -m 20 -o "$tmp/c.json" -w '%{http_code}' "http://127.0.0.1:$f2port/v1/fleet/compare?r=$tr/x-1")
+check "a result from a host trickling it: 502 naming the host ($(jq -r .error "$tmp/c.json"))" \
+	bash -c "[[ $code == 502 ]] && grep -qF '$tr' '$tmp/c.json'"
+code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$f2port/v1/fleet")
+check "meanwhile the fleet server still answers at once ($code)" test "$code" = 200
 printf '[{"targets":["127.0.0.1:9"],"labels":{"cost_per_hour":"-1"}}]' >"$tmp/badcost.json"
 "$cli" fleet serve --targets "$tmp/badcost.json" >/dev/null 2>"$tmp/badcost.err"
 rc=$?
