@@ -251,6 +251,37 @@ check "a result from a host trickling it: 502 naming the host ($(jq -r .error "$
 	bash -c "[[ $code == 502 ]] && grep -qF '$tr' '$tmp/c.json'"
 code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$f2port/v1/fleet")
 check "meanwhile the fleet server still answers at once ($code)" test "$code" = 200
+# --- who may start a load test through the fleet server -------------------
+
+lt_count() { curl -s "http://${targets[0]}/v1/loadtests" | jq 'length'; }
+post() { # post PORT [KEY]: the status of a POST of a short plan to host 0
+	curl -s -m 20 -o "$tmp/p.json" -w '%{http_code}' -X POST ${2:+-H "apikey: $2"} \
+		-H 'Content-Type: application/json' -d '{"busy":[50],"duration":1,"warmup":0}' \
+		"http://127.0.0.1:$1/v1/fleet/${targets[0]}/loadtest?wait=0"
+}
+before=$(lt_count)
+code=$(post "$f2port")
+check "without --apikey-file, a POST without a key: 401, not passed on ($code)" test "$code" = 401
+(umask 077 && echo "fleet-only-key-0001" >"$tmp/fkeys" && echo "$key" >>"$tmp/fkeys")
+"$cli" fleet serve "${targets[0]}" --listen 127.0.0.1:0 --apikey-file "$tmp/fkeys" \
+	>/dev/null 2>"$tmp/fleet3.log" &
+f3=$!
+pids+=("$f3")
+f3port=$(listen_port "$f3" "$tmp/fleet3.log") || { fail "third fleet serve did not start"; exit 0; }
+code=$(post "$f3port")
+check "with --apikey-file, a POST without a key: 401 ($code), the server's keys never stand in" test "$code" = 401
+code=$(post "$f3port" wrong-key-0000000)
+check "with --apikey-file, a key not in it: 403 ($code: $(jq -r .error "$tmp/p.json" 2>/dev/null))" test "$code" = 403
+check "no load test reached the host ($(lt_count), was $before)" test "$(lt_count)" = "$before"
+code=$(post "$f3port" fleet-only-key-0001)
+check "a key of the fleet server's file that the host lacks: the host's 403 ($code)" test "$code" = 403
+code=$(post "$f3port" "$key")
+check "a key of both: passed on, 202 ($code)" test "$code" = 202
+for _ in $(seq 100); do
+	[[ "$(curl -s "http://${targets[0]}/v1/stats" | jq -r '.loadtest.running')" == true ]] || break
+	sleep 0.2
+done
+
 printf '[{"targets":["127.0.0.1:9"],"labels":{"cost_per_hour":"-1"}}]' >"$tmp/badcost.json"
 "$cli" fleet serve --targets "$tmp/badcost.json" >/dev/null 2>"$tmp/badcost.err"
 rc=$?

@@ -298,8 +298,9 @@ void cs_fleet_get_all(const struct cs_fleet_targets *ts, const char *path,
  * struct cs_fleet_serve_opts - cpustress fleet serve's options
  * @ts: the targets
  * @listen: --listen (CS_FLEET_LISTEN_DEFAULT)
- * @apikey_file: --apikey-file: the key sent to hosts when the client
- *	gives none; empty: only the client's key is passed on
+ * @apikey_file: --apikey-file: the keys a load test's POST must carry one
+ *	of (passed on to the host); empty: the client's key is passed on and
+ *	the host's keys decide
  * @interval_s: --interval between polls
  */
 struct cs_fleet_serve_opts {

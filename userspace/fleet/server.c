@@ -11,7 +11,7 @@
  *   GET  /v1/fleet                     every host's row, total, median
  *   GET  /v1/fleet/loadtests           every host's results, newest first
  *   GET  /v1/fleet/loadtests/HOST/ID   one result, from HOST
- *   POST /v1/fleet/HOST/loadtest       proxied to HOST with the apikey
+ *   POST /v1/fleet/HOST/loadtest       proxied to HOST with the client's apikey
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,7 +43,6 @@
 struct fsrv {
 	const struct cs_fleet_serve_opts *o;
 	struct cs_httpd http;
-	char apikey[CS_APIKEY_MAX + 1];
 	pthread_mutex_t mu;		/* guards hosts, round, nround */
 	struct cs_fleet_host hosts[CS_FLEET_TARGETS_MAX];
 	struct cs_fleet_round round;
@@ -263,8 +262,24 @@ static enum MHD_Result proxy_loadtest(struct fsrv *s, struct MHD_Connection *c,
 		return reply_error(s, c, r, 404, "no such host in the fleet: '%.*s'",
 				   (int)(hlen > 200 ? 200 : hlen), host);
 	key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "apikey");
-	if (!key && s->apikey[0])
-		key = s->apikey;
+	/*
+	 * With --apikey-file, only a key of that file gets past this server
+	 * (and goes on to the host); without, the host's own keys decide.
+	 * Never a key of the server's for a client that gave none.
+	 */
+	if (s->o->apikey_file[0]) {
+		char msg[CS_ERR_MAX];
+		enum cs_auth auth = cs_apikey_check(s->o->apikey_file, key, msg,
+						    sizeof(msg));
+
+		if (auth != CS_AUTH_OK) {
+			cs_log(CS_LOG_INFO, "POST /v1/fleet/%s/loadtest refused: %s",
+			       t->name, msg);
+			return reply_error(s, c, r,
+					   auth == CS_AUTH_MISSING ? 401 : 403,
+					   "%s", msg);
+		}
+	}
 	if (!key)
 		return reply_error(s, c, r, 401, "no API key: send the apikey header (the key of %s)",
 				   t->name);
@@ -537,6 +552,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* --- start, wait, stop ---------------------------------------------- */
 
+/* --apikey-file must have a key at start; it is read again on every POST. */
 static int load_key(struct fsrv *s)
 {
 	struct cs_apikeys *k;
@@ -552,7 +568,8 @@ static int load_key(struct fsrv *s)
 		cs_log(CS_LOG_ERROR, "--apikey-file: %s", k->n ? err : "no key in the file");
 		ret = -1;
 	} else {
-		snprintf(s->apikey, sizeof(s->apikey), "%s", k->key[0]);
+		cs_log(CS_LOG_INFO, "--apikey-file: %u %s accepted for load tests",
+		       k->n, cs_plural(k->n, "API key", "API keys"));
 	}
 	free(k);
 	return ret;
