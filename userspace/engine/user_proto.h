@@ -39,8 +39,12 @@
 #define UP_WAIT_MAX_MS		10000
 /* A reply not taken within this long ends the client's connection. */
 #define UP_SEND_TIMEOUT_MS	2000
-/* How long a client waits for an answer beyond the request's own wait. */
-#define UP_REPLY_TIMEOUT_MS	5000
+/*
+ * How long a client waits for an answer beyond the request's own wait: long
+ * enough for an engine process starved by a busy host, since giving up
+ * closes the connection, and with it the run the client owns.
+ */
+#define UP_REPLY_TIMEOUT_MS	30000
 /* The engine process a start or set spawns ends after this long idle. */
 #define UP_IDLE_EXIT_S		60
 
