@@ -92,7 +92,9 @@ httpraw() {
 	fi
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpustress-httpraw.XXXXXX")
 	echo "$key" >"$tmp/keys"
-	"$cli" serve --engine user --listen 127.0.0.1:0 --state-dir "$tmp/state" \
+	# Its own user engine process, not the host's.
+	CPUSTRESS_USER_SOCK=$tmp/ue/user.sock \
+		"$cli" serve --engine user --listen 127.0.0.1:0 --state-dir "$tmp/state" \
 		--apikey-file "$tmp/keys" --request-timeout 2 \
 		>/dev/null 2>"$tmp/log" &
 	pid=$!
@@ -107,6 +109,7 @@ httpraw() {
 		fail "the server did not start: $(head -c 300 "$tmp/log")"
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
+		stop_user_engines "$tmp"
 		rm -rf "$tmp"
 		return
 	fi
@@ -122,6 +125,7 @@ httpraw() {
 		kill -KILL "$pid"
 		wait "$pid"
 		fail "the server did not stop within 10 s of SIGTERM"
+		stop_user_engines "$tmp"
 		rm -rf "$tmp"
 		return
 	fi
@@ -144,6 +148,7 @@ httpraw() {
 	else
 		pass "$(tail -1 "$tmp/raw" | sed 's/^httpraw: //'), clean exit on SIGTERM"
 	fi
+	stop_user_engines "$tmp"
 	rm -rf "$tmp"
 }
 
