@@ -55,7 +55,6 @@ USER_ENGINE_SRCS := userspace/engine/engine.c userspace/engine/user.c \
 USER_SHARED_SRCS := userspace/engine/user_proto.c userspace/engine/user_daemon.c \
 	userspace/engine/user_client.c
 UNIT_SRCS_test_cpulist := userspace/util/cpulist.c
-UNIT_SRCS_test_spread := userspace/util/spread.c
 UNIT_SRCS_test_engine_user := $(USER_ENGINE_SRCS)
 UNIT_SRCS_test_user_proto := userspace/engine/user_proto.c userspace/engine/engine.c
 # The CLI's option parsers: the scanner, every command's options and the
