@@ -24,6 +24,7 @@
 
 #include <cpustress/duty.h>
 #include <cpustress/limits.h>
+#include <cpustress/recent.h>
 #include <cpustress/stats.h>
 #include <cpustress/workunit.h>
 
@@ -105,7 +106,8 @@ int cs_sampler_init(void (*notify)(u64 seq, u64 ts_ns, u64 dt_ns,
 				   const struct cs_cpu_rate *rates));
 void cs_sampler_exit(void);
 void cs_sampler_reschedule(void);
-bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r);
+bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r,
+		   struct cs_recent *recent);
 
 /* sampler.c: the measurement window of GET_STATS */
 void cs_window_reset(void);

@@ -335,16 +335,28 @@ static int cs_nl_put_counters(struct sk_buff *skb, const struct cs_cpu_stats *d,
 	return 0;
 }
 
+static int cs_nl_put_recent(struct sk_buff *skb, const struct cs_recent *rc)
+{
+	if (nla_put_u32(skb, CPUSTRESS_CPU_A_RECENT_N, rc->n) ||
+	    cs_nl_put_cpu_u64(skb, CPUSTRESS_CPU_A_RECENT_MEDIAN_MILLI,
+			      rc->median) ||
+	    cs_nl_put_cpu_u64(skb, CPUSTRESS_CPU_A_RECENT_P10_MILLI, rc->p10) ||
+	    cs_nl_put_cpu_u64(skb, CPUSTRESS_CPU_A_RECENT_P90_MILLI, rc->p90))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* One CPU's GET_STATS message body; @scratch holds its window counters. */
 static int cs_nl_fill_stats(struct sk_buff *skb, unsigned int cpu,
 			    struct cs_cpu_stats *scratch)
 {
+	struct cs_recent recent;
 	struct cs_cpu_rate r;
 	struct nlattr *nest;
 	u64 win, win_start;
 
 	win = cs_window_read(cpu, scratch, &win_start);
-	cs_sample_cpu(cpu, &r);
+	cs_sample_cpu(cpu, &r, &recent);
 	if (cs_nl_put_u64(skb, CPUSTRESS_A_WINDOW_ID, win) ||
 	    cs_nl_put_u64(skb, CPUSTRESS_A_WINDOW_START_NS, win_start) ||
 	    cs_nl_put_u64(skb, CPUSTRESS_A_TIMESTAMP_NS, ktime_get_ns()) ||
@@ -357,7 +369,7 @@ static int cs_nl_fill_stats(struct sk_buff *skb, unsigned int cpu,
 	    nla_put_u8(skb, CPUSTRESS_CPU_A_STATE, cs_cpu_state(cpu)) ||
 	    cs_nl_put_counters(skb, scratch,
 			       READ_ONCE(cs_cpu_get(cpu)->stats.units)) ||
-	    cs_nl_put_rate(skb, &r)) {
+	    cs_nl_put_rate(skb, &r) || cs_nl_put_recent(skb, &recent)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -51,7 +51,7 @@ static int cs_proc_show(struct seq_file *m, void *v)
 	for_each_possible_cpu(cpu) {
 		const struct cs_cpu_stats *s = &cs_cpu_get(cpu)->stats;
 
-		cs_sample_cpu(cpu, &r);
+		cs_sample_cpu(cpu, &r, NULL);
 		ops = cs_rate_ops(&r);
 		units = READ_ONCE(s->units);
 		errors += READ_ONCE(s->selfcheck_errors);

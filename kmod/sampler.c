@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cpustress sampler: every interval_ms, turn each CPU's counters into rates
- * over the interval. The samples are written round a ring of CS_RING_LEN,
- * but only the newest, ring[head], is ever read: by cs_sample_cpu() and
- * cs_sample_latest() for sysfs, /proc and GET_STATS.
+ * over the interval. The samples are written round a ring of CS_RING_LEN.
+ * The newest, ring[head], is what cs_sample_cpu() and cs_sample_latest()
+ * give sysfs, /proc and GET_STATS; GET_STATS also gets, from the samples
+ * before it, how steady each CPU's rate has been (cs_sample_cpu()'s
+ * @recent: include/cpustress/recent.h).
  *
  * The sampler runs whether or not the workers do, so a stopped module reads
  * 0 ops/s after one interval, and the first interval after a start already
@@ -20,6 +22,7 @@
 #include "cpustress.h"
 
 #define CS_RING_LEN	64
+static_assert(CS_RECENT_MAX <= CS_RING_LEN);
 
 /* Told of every sample (netlink.c's SAMPLE event), set at init. */
 static void (*cs_sample_notify)(u64 seq, u64 ts_ns, u64 dt_ns, u64 ops_total,
@@ -45,7 +48,7 @@ struct cs_sample {
  * struct cs_sampler - the sampler's state
  * @work: the periodic work
  * @lock: protects everything below
- * @ring: the samples; only @ring[@head] is read
+ * @ring: the samples, @ring[@head] the newest
  * @head: index of the newest sample in @ring
  * @seq: sequence number of the newest sample, 0 before the first
  * @prev_ts: end of the previous interval
@@ -124,14 +127,38 @@ out:
 	mutex_unlock(&sp->lock);
 }
 
+/* The recent rates of @cpu, newest first, up to one it did no work in. */
+static void cs_sample_recent(unsigned int cpu, struct cs_recent *recent)
+{
+	struct cs_recent_buf b;
+	unsigned int i, have;
+
+	lockdep_assert_held(&cs_smp.lock);
+	cs_recent_init(&b);
+	have = min_t(u64, cs_smp.seq, CS_RING_LEN);
+	for (i = 0; i < have; i++) {
+		unsigned int k = (cs_smp.head + CS_RING_LEN - i) % CS_RING_LEN;
+		u64 ops = cs_smp.ring[k].cpu[cpu].ops_milli;
+
+		if (!ops || !cs_recent_add(&b, ops))
+			break;
+	}
+	cs_recent_get(&b, recent);
+}
+
 /**
- * cs_sample_cpu() - the newest sample of one CPU
+ * cs_sample_cpu() - the newest sample of one CPU, and how steady it is
  * @cpu: a possible CPU
  * @r: the rates; zeroed when there is no sample yet
+ * @recent: if not NULL, set to the median, p10 and p90 of ops_milli over
+ *	the CPU's newest samples (the newest included), at most
+ *	CS_RECENT_MAX, back to the first one in which it did no work: so a
+ *	stopped or idle CPU has none (n 0), and a run counts from its start
  *
  * Return: true if a sample exists.
  */
-bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r)
+bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r,
+		   struct cs_recent *recent)
 {
 	bool have;
 
@@ -141,6 +168,8 @@ bool cs_sample_cpu(unsigned int cpu, struct cs_cpu_rate *r)
 		*r = cs_smp.ring[cs_smp.head].cpu[cpu];
 	else
 		memset(r, 0, sizeof(*r));
+	if (recent)
+		cs_sample_recent(cpu, recent);
 	mutex_unlock(&cs_smp.lock);
 	return have;
 }

@@ -192,7 +192,7 @@ static const struct attribute_group cs_group = {
 /* The newest sample of the CPU a cpuN/ directory describes. */
 static void cs_dir_rate(struct kobject *kobj, struct cs_cpu_rate *r)
 {
-	cs_sample_cpu(container_of(kobj, struct cs_cpu_dir, kobj)->cpu, r);
+	cs_sample_cpu(container_of(kobj, struct cs_cpu_dir, kobj)->cpu, r, NULL);
 }
 
 static ssize_t cpu_ops_per_sec_show(struct kobject *kobj,

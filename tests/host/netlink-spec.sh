@@ -115,3 +115,17 @@ for s in "${settings[@]}"; do
 		fail "$name: not $want (limits.h): $bad"
 	fi
 done
+
+# How many recent samples GET_STATS summarises: where the spec, the docs
+# and the man pages give the number, it is CS_RECENT_MAX of recent.h.
+want=$(awk '$1 == "#define" && $2 == "CS_RECENT_MAX" { print $3 }' \
+	"$top/include/cpustress/recent.h")
+got=$(cd "$top" && grep -ohE 'CS_RECENT_MAX \([0-9]+\)|[0-9]+ \(CS_RECENT_MAX\)' \
+	docs/*.md docs/netlink/cpustress.yaml man/* | grep -oE '[0-9]+' | sort | uniq -c)
+if [[ -z "$want" || -z "$got" ]]; then
+	fail "CS_RECENT_MAX: '$want' in recent.h, copies '$got' (the check looks at nothing)"
+elif [[ $(awk '{ print $2 }' <<<"$got") == "$want" ]]; then
+	pass "CS_RECENT_MAX: the $(awk '{ s += $1 } END { print s }' <<<"$got") copies in the spec and docs are $want (recent.h)"
+else
+	fail "CS_RECENT_MAX is $want in recent.h, the spec and docs say: $(tr '\n' ' ' <<<"$got")"
+fi

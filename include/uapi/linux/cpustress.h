@@ -15,7 +15,8 @@
  * STOP                                                      CAP_NET_ADMIN
  * GET_STATS    dump: one message per possible CPU with its
  *              counters over the measurement window, its
- *              unit-duration histogram and its newest rates;
+ *              unit-duration histogram, its newest rates and
+ *              the median and spread of its recent ones;
  *              as a request (not dump) with CPU_ID: one CPU anyone
  * RESET_STATS  opens a new measurement window               CAP_NET_ADMIN
  * SAMPLE       event to the "samples" group, once per
@@ -134,6 +135,16 @@ enum cpustress_cpu_attr {
 	CPUSTRESS_CPU_A_MAX_NS,		/* u64 */
 	/* Counters since module load (GET_STATS). */
 	CPUSTRESS_CPU_A_UNITS_TOTAL,	/* u64 */
+	/*
+	 * How steady OPS_MILLI has been (GET_STATS): nearest-rank median,
+	 * p10 and p90 over the CPU's newest samples, the newest included,
+	 * at most CS_RECENT_MAX (include/cpustress/recent.h), back to the
+	 * first one in which it did no work. RECENT_N 0: none (stopped or idle), the others are 0.
+	 */
+	CPUSTRESS_CPU_A_RECENT_N,	/* u32 */
+	CPUSTRESS_CPU_A_RECENT_MEDIAN_MILLI, /* u64: units/s x 1000 */
+	CPUSTRESS_CPU_A_RECENT_P10_MILLI, /* u64 */
+	CPUSTRESS_CPU_A_RECENT_P90_MILLI, /* u64 */
 
 	__CPUSTRESS_CPU_A_MAX,
 	CPUSTRESS_CPU_A_MAX = __CPUSTRESS_CPU_A_MAX - 1
