@@ -15,6 +15,7 @@
  * Also here: the measurement window of GET_STATS. Counters never reset; a
  * window is a base snapshot that RESET_STATS replaces.
  */
+#include <linux/bitmap.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -35,6 +36,7 @@ static void (*cs_sample_notify)(u64 seq, u64 ts_ns, u64 dt_ns, u64 ops_total,
  * @dt_ns: length of the interval
  * @ops_total: sum of the CPUs' rounded units per second
  * @cpu: per-CPU rates, nr_cpu_ids entries
+ * @running: the CPUs whose worker ran when the sample was taken
  */
 struct cs_sample {
 	u64 seq;
@@ -42,6 +44,7 @@ struct cs_sample {
 	u64 dt_ns;
 	u64 ops_total;
 	struct cs_cpu_rate *cpu;
+	unsigned long *running;
 };
 
 /**
@@ -109,6 +112,8 @@ static void cs_sampler_fn(struct work_struct *work)
 		cs_rate_compute(&sp->prev[cpu], &sp->cur[cpu],
 				now - sp->prev_ts, epu, &s->cpu[cpu]);
 		total += cs_rate_ops(&s->cpu[cpu]);
+		/* As cs_cpu_state() tells CPUSTRESS_CPU_RUNNING. */
+		__assign_bit(cpu, s->running, READ_ONCE(cs_cpu_get(cpu)->task));
 	}
 	s->seq = ++sp->seq;
 	s->ts_ns = now;
@@ -127,9 +132,10 @@ out:
 	mutex_unlock(&sp->lock);
 }
 
-/* The recent rates of @cpu, newest first, up to one it did no work in. */
+/* @cpu's recent rates, newest first, back to a sample taken while idle. */
 static void cs_sample_recent(unsigned int cpu, struct cs_recent *recent)
 {
+	const struct cs_sample *s;
 	struct cs_recent_buf b;
 	unsigned int i, have;
 
@@ -137,10 +143,9 @@ static void cs_sample_recent(unsigned int cpu, struct cs_recent *recent)
 	cs_recent_init(&b);
 	have = min_t(u64, cs_smp.seq, CS_RING_LEN);
 	for (i = 0; i < have; i++) {
-		unsigned int k = (cs_smp.head + CS_RING_LEN - i) % CS_RING_LEN;
-		u64 ops = cs_smp.ring[k].cpu[cpu].ops_milli;
-
-		if (!ops || !cs_recent_add(&b, ops))
+		s = &cs_smp.ring[(cs_smp.head + CS_RING_LEN - i) % CS_RING_LEN];
+		if (!test_bit(cpu, s->running) ||
+		    !cs_recent_add(&b, s->cpu[cpu].ops_milli))
 			break;
 	}
 	cs_recent_get(&b, recent);
@@ -152,8 +157,9 @@ static void cs_sample_recent(unsigned int cpu, struct cs_recent *recent)
  * @r: the rates; zeroed when there is no sample yet
  * @recent: if not NULL, set to the median, p10 and p90 of ops_milli over
  *	the CPU's newest samples (the newest included), at most
- *	CS_RECENT_MAX, back to the first one in which it did no work: so a
- *	stopped or idle CPU has none (n 0), and a run counts from its start
+ *	CS_RECENT_MAX, back to the first one taken while its worker was not
+ *	running: so a stopped or idle CPU has none (n 0), and a run counts
+ *	from its start
  *
  * Return: true if a sample exists.
  */
@@ -275,8 +281,10 @@ static void cs_sampler_free(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < CS_RING_LEN; i++)
+	for (i = 0; i < CS_RING_LEN; i++) {
 		kfree(cs_smp.ring[i].cpu);
+		bitmap_free(cs_smp.ring[i].running);
+	}
 	kvfree(cs_smp.prev);
 	kvfree(cs_smp.cur);
 	kvfree(cs_win.base);
@@ -294,7 +302,8 @@ int cs_sampler_init(void (*notify)(u64 seq, u64 ts_ns, u64 dt_ns,
 	for (i = 0; i < CS_RING_LEN; i++) {
 		cs_smp.ring[i].cpu = kcalloc(nr_cpu_ids, sizeof(struct cs_cpu_rate),
 					     GFP_KERNEL);
-		if (!cs_smp.ring[i].cpu)
+		cs_smp.ring[i].running = bitmap_zalloc(nr_cpu_ids, GFP_KERNEL);
+		if (!cs_smp.ring[i].cpu || !cs_smp.ring[i].running)
 			goto err;
 	}
 	cs_smp.prev = kvcalloc(nr_cpu_ids, sizeof(*cs_smp.prev), GFP_KERNEL);
