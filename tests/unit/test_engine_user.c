@@ -650,6 +650,56 @@ static void test_owned_gives_back(void **state)
 	assert_int_equal(engine_status(e).busy_pct, 45);
 }
 
+/*
+ * A snapshot's recent figures: over the loaded CPUs' newest samples, at
+ * most CS_RECENT_MAX, in order; none for an idle CPU, none after a stop.
+ */
+static void test_recent(void **state)
+{
+	struct cs_engine *e = *state;
+	struct cs_snapshot snap = { 0 };
+	unsigned int i, loaded = 0;
+
+	engine_start(e, 100, 10, 0);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(e->ops->next_sample(e, 1000, NULL, NULL), 1);
+	assert_int_equal(e->ops->snapshot(e, &snap), 0);
+	for (i = 0; i < snap.ncpus; i++) {
+		const struct cs_cpu_snap *c = &snap.cpu[i];
+
+		if (c->state != CPUSTRESS_CPU_RUNNING) {
+			assert_int_equal(c->recent.n, 0);
+			assert_int_equal(c->recent.median, 0);
+			continue;
+		}
+		loaded++;
+		/* 5 samples seen; more may have come since. */
+		assert_true(c->recent.n >= 5 && c->recent.n <= CS_RECENT_MAX);
+		/* A 10 ms sample may see no work on a busy host; most do. */
+		assert_true(c->recent.p90 > 0);
+		assert_true(c->recent.p10 <= c->recent.median);
+		assert_true(c->recent.median <= c->recent.p90);
+	}
+	assert_true(loaded > 0);
+	/* More samples than CS_RECENT_MAX: only the newest count. */
+	for (i = 0; i < CS_RECENT_MAX; i++)
+		assert_int_equal(e->ops->next_sample(e, 1000, NULL, NULL), 1);
+	assert_int_equal(e->ops->snapshot(e, &snap), 0);
+	for (i = 0; i < snap.ncpus; i++)
+		if (snap.cpu[i].state == CPUSTRESS_CPU_RUNNING)
+			assert_int_equal(snap.cpu[i].recent.n, CS_RECENT_MAX);
+	/* After a stop, once a whole sample had no work: none. */
+	assert_int_equal(e->ops->stop(e), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(e->ops->next_sample(e, 1000, NULL, NULL), 1);
+	assert_int_equal(e->ops->snapshot(e, &snap), 0);
+	for (i = 0; i < snap.ncpus; i++) {
+		assert_int_equal(snap.cpu[i].recent.n, 0);
+		assert_int_equal(snap.cpu[i].recent.p90, 0);
+	}
+	cs_snapshot_free(&snap);
+}
+
 #define ENGINE_TEST(f)	cmocka_unit_test_setup_teardown(f, engine_setup, \
 							engine_teardown)
 
@@ -665,6 +715,7 @@ int main(void)
 		ENGINE_TEST(test_next_sample),
 		ENGINE_TEST(test_cpus_while_running),
 		ENGINE_TEST(test_owned_gives_back),
+		ENGINE_TEST(test_recent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <linux/cpustress.h>
+#include <cpustress/recent.h>
 #include <cpustress/stats.h>
 
 #define CS_CPULIST_MAX	CPUSTRESS_CPUS_MAXLEN
@@ -66,6 +67,7 @@ struct cs_cpu_snap {
 	struct cs_cpu_stats stats;	/* over the measurement window */
 	struct cs_cpu_rate rate;	/* newest sample */
 	uint64_t units_total;		/* since load */
+	struct cs_recent recent;	/* ops_milli of the recent samples */
 };
 
 /** Every possible CPU's counters and rates at one moment. */

@@ -77,6 +77,10 @@ static const struct nla_policy cs_cpu_policy[CPUSTRESS_CPU_A_MAX + 1] = {
 	[CPUSTRESS_CPU_A_P99_NS]	= { .type = NLA_U64 },
 	[CPUSTRESS_CPU_A_MAX_NS]	= { .type = NLA_U64 },
 	[CPUSTRESS_CPU_A_UNITS_TOTAL]	= { .type = NLA_U64 },
+	[CPUSTRESS_CPU_A_RECENT_N]	= { .type = NLA_U32 },
+	[CPUSTRESS_CPU_A_RECENT_MEDIAN_MILLI] = { .type = NLA_U64 },
+	[CPUSTRESS_CPU_A_RECENT_P10_MILLI] = { .type = NLA_U64 },
+	[CPUSTRESS_CPU_A_RECENT_P90_MILLI] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy cs_ctrl_policy[CTRL_ATTR_MAX + 1] = {
@@ -194,6 +198,15 @@ static void parse_counters(struct nlattr **tb, struct cs_cpu_stats *s)
 		memset(s->hist, 0, HIST_BYTES);
 }
 
+/* A module without the RECENT_* attributes (older) gives n 0: none. */
+static void parse_recent(struct nlattr **tb, struct cs_recent *r)
+{
+	r->n = get_u32(tb, CPUSTRESS_CPU_A_RECENT_N);
+	r->median = get_u64(tb, CPUSTRESS_CPU_A_RECENT_MEDIAN_MILLI);
+	r->p10 = get_u64(tb, CPUSTRESS_CPU_A_RECENT_P10_MILLI);
+	r->p90 = get_u64(tb, CPUSTRESS_CPU_A_RECENT_P90_MILLI);
+}
+
 /* One CPUSTRESS_A_CPU nest; @full for GET_STATS (counters too). */
 static int parse_cpu(struct cs_engine *e, const char *what,
 		     struct nlattr *nest, struct cs_cpu_snap *c, bool full)
@@ -213,6 +226,7 @@ static int parse_cpu(struct cs_engine *e, const char *what,
 	if (full) {
 		parse_counters(tb, &c->stats);
 		c->units_total = get_u64(tb, CPUSTRESS_CPU_A_UNITS_TOTAL);
+		parse_recent(tb, &c->recent);
 	}
 	return 0;
 }

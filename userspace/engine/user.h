@@ -18,6 +18,7 @@
 #ifndef CPUSTRESS_ENGINE_USER_H
 #define CPUSTRESS_ENGINE_USER_H
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,8 +40,11 @@ struct ue_worker;
  * Samples kept for next_sample(): from its first call on, every sample is
  * delivered in order, as the kernel engine's netlink socket queues SAMPLE
  * events; a reader this many samples behind starts losing the oldest.
+ * Also the samples a snapshot's recent figures come from: as many as the
+ * module keeps (kmod/sampler.c), at least CS_RECENT_MAX.
  */
-#define UE_SAMPLE_RING		16
+#define UE_SAMPLE_RING		64
+static_assert(UE_SAMPLE_RING >= CS_RECENT_MAX, "recent samples must fit the ring");
 
 /**
  * struct ue_sample - one sample as the sampler keeps it

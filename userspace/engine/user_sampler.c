@@ -166,6 +166,30 @@ int ue_reset_stats(struct cs_engine *e)
 	return 0;
 }
 
+/*
+ * The recent rates of @cpu as the module gives them (kmod/sampler.c): its
+ * newest samples, newest first, back to one taken while its worker was not
+ * running; ue->lock held.
+ */
+static void ue_sample_recent(const struct ue_engine *ue, unsigned int cpu,
+			     struct cs_recent *r)
+{
+	uint64_t have = ue->smp.seq < UE_SAMPLE_RING ? ue->smp.seq : UE_SAMPLE_RING;
+	struct cs_recent_buf b;
+	uint64_t i;
+
+	cs_recent_init(&b);
+	for (i = 0; i < have; i++) {
+		const struct ue_sample_cpu *c =
+			&ue->smp.ring[(ue->smp.seq - i) % UE_SAMPLE_RING].cpu[cpu];
+
+		if (c->state != CPUSTRESS_CPU_RUNNING ||
+		    !cs_recent_add(&b, c->rate.ops_milli))
+			break;
+	}
+	cs_recent_get(&b, r);
+}
+
 int ue_snapshot(struct cs_engine *e, struct cs_snapshot *snap)
 {
 	struct ue_engine *ue = ue_of(e);
@@ -193,6 +217,7 @@ int ue_snapshot(struct cs_engine *e, struct cs_snapshot *snap)
 		cs->units_total = cs->stats.units;
 		cs_stats_window(&cs->stats, &ue->win_base[cpu]);
 		cs->rate = ue_sample_newest(ue)->cpu[cpu].rate;
+		ue_sample_recent(ue, cpu, &cs->recent);
 	}
 	snap->ncpus = ue->nposs;
 	snap->ts_ns = cs_now_ns();
