@@ -206,6 +206,11 @@ int fleet_loadtest_main(int argc, char **argv, const char *usage);
 /* cpustress fleet serve (cmd_fleet_serve.c); @usage is fleet's. */
 int fleet_serve_main(int argc, char **argv, const char *usage);
 
+/*
+ * The per-CPU table of status and top. With @units (status) also the
+ * recent columns: the median of the recent samples in ops/s, half their
+ * p10..p90 range in % of it (cs_recent_spread_pm()), how many, and units.
+ */
 void cs_print_cpu_header(const char *first, bool units);
 void cs_print_cpu_row(const char *first, const struct cs_cpu_snap *c,
 		      const uint64_t *units);

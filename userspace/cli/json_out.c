@@ -35,6 +35,18 @@ static json_t *json_rate(const struct cs_cpu_snap *c)
 	return o;
 }
 
+/* How steady ops_milli has been: the recent samples, in milli-ops. */
+static json_t *json_recent(const struct cs_recent *r)
+{
+	json_t *o = json_object();
+
+	set_u64(o, "n", r->n);
+	set_u64(o, "median_milli", r->median);
+	set_u64(o, "p10_milli", r->p10);
+	set_u64(o, "p90_milli", r->p90);
+	return o;
+}
+
 /* The counters of the measurement window; the histogram stays binary. */
 static json_t *json_window(const struct cs_cpu_stats *s)
 {
@@ -91,6 +103,8 @@ void cs_json_status(FILE *f, const char *engine, const struct cs_status *st,
 	for (i = 0; i < snap->ncpus; i++) {
 		c = json_rate(&snap->cpu[i]);
 		set_u64(c, "units_total", snap->cpu[i].units_total);
+		json_object_set_new(c, "recent",
+				    json_recent(&snap->cpu[i].recent));
 		json_object_set_new(c, "window",
 				    json_window(&snap->cpu[i].stats));
 		json_array_append_new(cpus, c);

@@ -112,7 +112,7 @@ void cs_print_cpu_header(const char *first, bool units)
 {
 	printf("%s%-4s %-8s %8s", first, "cpu", "state", "ops/s");
 	if (units)
-		printf(" %12s", "units");
+		printf(" %8s %5s %2s %12s", "recent", "+-%", "n", "units");
 	printf(" %7s %7s %7s %7s %9s %9s\n", "busy%", "steal%", "wait%",
 	       "irq/s", "p50_us", "p99_us");
 }
@@ -124,6 +124,15 @@ void cs_print_cpu_row(const char *first, const struct cs_cpu_snap *c,
 
 	printf("%s%-4u %-8s %8llu", first, c->cpu, cs_state_name(c->state),
 	       (unsigned long long)cs_rate_ops(r));
+	if (units && c->recent.n) {
+		uint32_t pm = cs_recent_spread_pm(&c->recent);
+
+		printf(" %8llu %3u.%u %2u",
+		       (unsigned long long)((c->recent.median + 500) / 1000),
+		       pm / 10, pm % 10, c->recent.n);
+	} else if (units) {
+		printf(" %8s %5s %2s", "-", "-", "0");
+	}
 	if (units)
 		printf(" %12llu", (unsigned long long)*units);
 	printf(" %5u.%u %5u.%u %5u.%u %7u %9llu %9llu\n",
