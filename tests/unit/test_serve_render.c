@@ -66,6 +66,7 @@ static void fixture(struct cs_view *v, struct cs_serve_info *i)
 	c->rate.p90_ns = 130050;		/* 130.1 us */
 	c->rate.p99_ns = 140000;
 	c->rate.max_ns = 2000000;
+	c->recent = (struct cs_recent){ 12, 5900250, 6100000, 6210000 };
 	c->units_total = 500000;
 	c->steal_ns = 1500000000ULL;		/* 1.5 s */
 	c->wait_ns = 7;				/* 0.000000007 s */
@@ -558,7 +559,7 @@ static void test_stats(void **state)
 	};
 	struct cs_serve_info i;
 	struct cs_view v;
-	json_t *o, *cfg, *arr, *c, *lt;
+	json_t *o, *cfg, *arr, *c, *lt, *r;
 	const char *key;
 	unsigned int k = 0;
 	json_t *val;
@@ -616,9 +617,18 @@ static void test_stats(void **state)
 	assert_true(jget_num(c, "maxUs") == 2000.0);
 	assert_true(jget_num(c, "stealSecondsTotal") == 1.5);
 	assert_true(jget_num(c, "waitSecondsTotal") == 7e-9);
+	r = json_object_get(c, "recent");
+	assert_int_equal(jget_int(r, "n"), 12);
+	assert_true(jget_num(r, "medianOpsPerSec") == 6100.0);
+	assert_true(jget_num(r, "p10OpsPerSec") == 5900.25);
+	assert_true(jget_num(r, "p90OpsPerSec") == 6210.0);
+	/* (6210 - 5900.25) / 2 / 6100 = 2.54 %: 25 per mille, rounded down */
+	assert_true(jget_num(r, "spreadPct") == 2.5);
 	c = json_array_get(arr, 1);
 	assert_int_equal(jget_int(c, "cpu"), 1);
 	assert_string_equal(jget_str(c, "state"), "idle");
+	/* No recent samples: null. */
+	assert_true(json_is_null(json_object_get(c, "recent")));
 	c = json_array_get(arr, 2);
 	assert_int_equal(jget_int(c, "cpu"), 3);
 	assert_true(jget_num(c, "opsPerSec") == 6172.499);

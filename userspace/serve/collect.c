@@ -207,6 +207,7 @@ static int cs_build_view(struct cs_collector *c, const struct cs_status *st)
 		vc->cpu = cs->cpu;
 		vc->state = cs->state;
 		vc->rate = cs->rate;
+		vc->recent = cs->recent;
 		vc->units_total = cs->units_total;
 	}
 	cs_host_totals(c, &v->host);

@@ -510,6 +510,33 @@ static json_t *cs_json_s(uint64_t ns)
 			 (double)(ns % CS_NSEC_PER_SEC) / 1e9);
 }
 
+/* milli-ops as ops/s, 3 decimals */
+static json_t *cs_json_ops(uint64_t ops_milli)
+{
+	return json_real((double)ops_milli / 1e3);
+}
+
+/* How steady opsPerSec has been; null without recent samples. */
+static json_t *cs_json_recent(const struct cs_recent *r)
+{
+	json_t *o;
+
+	if (!r->n)
+		return json_null();
+	o = json_object();
+	if (!o)
+		return NULL;
+	if (cs_set(o, "n", cs_json_u64(r->n)) ||
+	    cs_set(o, "medianOpsPerSec", cs_json_ops(r->median)) ||
+	    cs_set(o, "p10OpsPerSec", cs_json_ops(r->p10)) ||
+	    cs_set(o, "p90OpsPerSec", cs_json_ops(r->p90)) ||
+	    cs_set(o, "spreadPct", cs_json_pct(cs_recent_spread_pm(r)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *cs_json_cpu(const struct cs_view_cpu *c)
 {
 	json_t *o = json_object();
@@ -518,7 +545,8 @@ static json_t *cs_json_cpu(const struct cs_view_cpu *c)
 		return NULL;
 	if (cs_set(o, "cpu", cs_json_u64(c->cpu)) ||
 	    cs_set(o, "state", cs_json_str(cs_state_name(c->state))) ||
-	    cs_set(o, "opsPerSec", json_real((double)c->rate.ops_milli / 1e3)) ||
+	    cs_set(o, "opsPerSec", cs_json_ops(c->rate.ops_milli)) ||
+	    cs_set(o, "recent", cs_json_recent(&c->recent)) ||
 	    cs_set(o, "unitsTotal", cs_json_u64(c->units_total)) ||
 	    cs_set(o, "busyPct", cs_json_pct(c->rate.busy_pm)) ||
 	    cs_set(o, "stealPct", cs_json_pct(c->rate.steal_pm)) ||

@@ -145,6 +145,7 @@ struct cs_view_cpu {
 	uint32_t cpu;
 	enum cpustress_cpu_state state;
 	struct cs_cpu_rate rate;
+	struct cs_recent recent;
 	uint64_t units_total;
 	uint64_t steal_ns;
 	uint64_t wait_ns;
