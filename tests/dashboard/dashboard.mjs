@@ -155,7 +155,18 @@ try {
 		};
 	}
 
-	// A wrong key: the server's refusal is shown, and nothing runs.
+	// The per-CPU table's Recent column: median ± spread of every loaded CPU.
+	report.phase = 'recent';
+	const recentRe = '^[0-9,]+ ±[0-9.]+ %$';
+	try {
+		await waitFor(page, 'a recent median ± spread in every CPU row', (re) => {
+			const cells = [...document.querySelectorAll('#cpu-rows td.recent')];
+			return cells.length > 0 && cells.every((td) => new RegExp(re).test(td.textContent));
+		}, recentRe, 10000);
+	} finally {
+		report.recent = await page.locator('#cpu-rows td.recent').evaluateAll((tds) =>
+			tds.map((td) => ({ text: td.textContent, title: td.title })));
+	}
 	report.phase = 'wrong-key';
 	await page.click('#run-open');
 	await page.fill('#apikey', WRONG_KEY);

@@ -40,6 +40,7 @@ CHECKS=(
 	"no horizontal scrolling at 390 px"
 	"screenshot saved (PNG, non-trivial size)"
 	"the result's engine line counts its CPUs in words that agree ('1 CPU', '2 CPUs')"
+	"the per-CPU table shows each loaded CPU's recent median ± spread and its p10..p90"
 )
 
 T=dashboard
@@ -261,4 +262,16 @@ if [[ "$magic" == 89504e470d0a1a0a && "$size" -gt 20000 ]]; then
 	echo "# screenshots: $png ($size bytes), $png_narrow ($(stat -c %s "$png_narrow" 2>/dev/null || echo 0) bytes), $png_open ($(stat -c %s "$png_open" 2>/dev/null || echo 0) bytes)"
 else
 	fail "${CHECKS[9]}: $png: ${size} bytes, magic '$magic'$why_stop"
+fi
+
+# 9. The Recent column (/v1/stats' recent): "median ±spread %" in every row
+# (both CPUs are loaded), the p10..p90 and sample count in its title.
+echo "# recent column: $(q '.recent // [] | map(.text + " (" + .title + ")") | join(", ")')"
+if jq -e '(.recent | length) >= 1 and (.recent | all(
+	(.text | test("^[0-9,]+ ±[0-9.]+ %$")) and
+	(.title | test("^p10..p90 [0-9,]+–[0-9,]+ over the last [0-9]+ samples$"))))' \
+	"$rep" >/dev/null 2>&1; then
+	pass "${CHECKS[11]}"
+else
+	fail "${CHECKS[11]}: $(q '.recent|tostring' | head -c 300)$why_stop"
 fi

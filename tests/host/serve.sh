@@ -163,6 +163,19 @@ check "GET /v1/stats: 200 JSON" test "$code" = 200 -a "$ctype" = application/jso
 check "GET /v1/stats: user engine, running on CPU 0, per-CPU rows" \
 	jqb '.engine=="user" and .running and .config.cpus=="0" and
 	     (.cpus|length>=1) and (.cpus[0].opsPerSec>0)'
+# How steady the rate is: once the run has 2 samples (interval 1 s), CPU 0's
+# recent figures are in order; a CPU not loaded has none.
+recent_ok='(.cpus[] | select(.cpu==0) | .recent) as $r | $r.n>=2 and $r.n<=30 and
+	$r.medianOpsPerSec>0 and $r.p10OpsPerSec<=$r.medianOpsPerSec and
+	$r.medianOpsPerSec<=$r.p90OpsPerSec and ($r.spreadPct|type=="number") and
+	([.cpus[] | select(.cpu!=0) | .recent == null] | all)'
+for _ in $(seq 40); do
+	get /v1/stats
+	jqb "$recent_ok" && break
+	sleep 0.25
+done
+check "GET /v1/stats: CPU 0's recent n >= 2, p10 <= median <= p90, idle CPUs null ($(jq -c '[.cpus[] | {cpu, recent}]' <<<"$body" 2>&1 | head -c 400))" \
+	jqb "$recent_ok"
 get /
 check "GET /: 200 text/html" \
 	test "$code" = 200 -a "$ctype" = "text/html; charset=utf-8"
