@@ -9,6 +9,16 @@ n=$(ncpus_online)
 # js KEY FILE: the value of a top-level number or string KEY in a JSON line
 # (top level: before the first '[', where the per-CPU array starts).
 js() { sed -n "s/^{[^[]*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$2" | head -1; }
+# Every CPU's GET_STATS RECENT_* in status --json FILE: "n median p10 p90".
+recent() {
+	grep -o '"recent":{[^}]*}' "$1" |
+		sed -n 's/.*"n":\([0-9]*\),"median_milli":\([0-9]*\),"p10_milli":\([0-9]*\),"p90_milli":\([0-9]*\)}/\1 \2 \3 \4/p'
+}
+# True if every one of the $2 CPUs has recent n >= $3, 0 < p10 <= median <= p90.
+recent_ok() {
+	[ "$(recent "$1" | awk -v m="$3" '$1 >= m && $1 <= 30 && $3 > 0 &&
+		$3 <= $2 && $2 <= $4 { k++ } END { print k + 0 }')" = "$2" ]
+}
 
 # The module sits in /lib/modules/, not in /lib/modules/KVER/: none is
 # installed for this kernel, and there are no headers in the VM.
@@ -66,6 +76,15 @@ check "cli: start while running exits 1 with the module's reason ($(cat /tmp/err
 check "cli: ops/s appear in status --json" \
 	wait_for "$CLI status --json > /tmp/status.json && [ \"\$(js ops_per_sec /tmp/status.json)\" -gt 0 ]" 30
 check "cli: status --json says running" grep -q '"running":true' /tmp/status.json
+# GET_STATS' recent samples: the dump carries them, in order, and n grows.
+check "cli: status --json: every CPU's recent n >= 2, 0 < p10 <= median <= p90" \
+	wait_for "$CLI status --json > /tmp/status.json && recent_ok /tmp/status.json $n 2" 100
+n0=$(recent /tmp/status.json | awk 'NR == 1 { print $1 }')
+echo "# recent (n median p10 p90, milli-ops): $(recent /tmp/status.json | tr '\n' ';')"
+check "cli: ... and CPU 0's n grows past $n0 with the samples" \
+	wait_for "$CLI status --json > /tmp/status.json && [ \"\$(recent /tmp/status.json | awk 'NR == 1 { print \$1 }')\" -gt \"${n0:-99}\" ]" 50
+check "cli: status table shows recent median, +-% and n" \
+	sh -c "$CLI status | grep -qE '^0 +running +[0-9]+ +[0-9]+ +[0-9]+\.[0-9] +[0-9]+ '"
 
 # top: SAMPLE events, not polling: three consecutive samples within three
 # intervals of 1000 ms and the CLI's start-up, which took up to 1.5 s under
@@ -103,6 +122,8 @@ check "cli: nobody changed nothing" \
 
 check "cli: stop" $CLI stop
 check "cli: stop leaves no worker" [ "$(cat $CS/running)" = 0 -a "$(nworkers)" = 0 ]
+check "cli: after stop, once a sample is taken, no CPU has recent samples" \
+	wait_for "$CLI status --json > /tmp/status.json && [ \"\$(recent /tmp/status.json | awk '\$1 == 0 && \$2 == 0 { k++ } END { print k + 0 }')\" = $n ]" 50
 check "cli: stop when stopped is fine" $CLI stop
 
 # A plain start --for: the module ends the run by itself.
