@@ -139,7 +139,8 @@ enum cpustress_cpu_attr {
 	 * How steady OPS_MILLI has been (GET_STATS): nearest-rank median,
 	 * p10 and p90 over the CPU's newest samples, the newest included,
 	 * at most CS_RECENT_MAX (include/cpustress/recent.h), back to the
-	 * first one taken while its worker was not running. RECENT_N 0: none (stopped or idle), the others are 0.
+	 * first one taken while its worker was not running. RECENT_N 0:
+	 * none (stopped or idle), the others are 0.
 	 */
 	CPUSTRESS_CPU_A_RECENT_N,	/* u32 */
 	CPUSTRESS_CPU_A_RECENT_MEDIAN_MILLI, /* u64: units/s x 1000 */
