@@ -166,6 +166,23 @@ void cs_apikeys_advice(const char *path, int load_ret, char *buf,
 			 path, how);
 }
 
+uint32_t cs_apikeys_count(const char *path, char *why, size_t len)
+{
+	struct cs_apikeys *k = malloc(sizeof(*k));
+	char err[CS_ERR_MAX];
+	uint32_t n = 0;
+	int ret = -ENOMEM;
+
+	if (k)
+		ret = cs_apikeys_load(path, k, err, sizeof(err));
+	if (!ret)
+		n = k->n;
+	free(k);
+	if (!n)
+		cs_apikeys_advice(path, ret, why, len);
+	return n;
+}
+
 bool cs_ct_equal(const char *a, size_t alen, const char *b, size_t blen)
 {
 	const volatile unsigned char *x = (const unsigned char *)a;

@@ -419,6 +419,16 @@ void cs_apikeys_advice(const char *path, int load_ret, char *buf,
 		       size_t len);
 
 /**
+ * cs_apikeys_count() - how many usable keys an API key file has, now
+ * @path: the API key file
+ * @why: when none, cs_apikeys_advice()'s sentence (for the server's log)
+ * @len: its size
+ *
+ * Return: the count; 0 when the file is missing, unusable or has no key.
+ */
+uint32_t cs_apikeys_count(const char *path, char *why, size_t len);
+
+/**
  * cs_ct_equal() - compare two strings in constant time
  *
  * Time depends only on the lengths: every byte of the longer string is
