@@ -22,6 +22,9 @@
 #   stop_user_engines DIR  SIGTERM every engine process whose socket is
 #                      under DIR and wait until each is gone: a FAIL line
 #                      (and SIGKILL) for one still there after 5 s
+#   vm_quota_cgroup PID  the directory of the CPU cgroup tools/vm/run
+#                      --cpu-quota put qemu PID in (v1 or v2), or nothing
+#   set_cgroup_quota DIR CPUS  change that cgroup's CFS quota to CPUS
 #
 # A test that cannot run prints one FAIL line and exits 0, so the runner
 # counts it failed and goes on.
@@ -121,4 +124,23 @@ stop_user_engines() {
 		fail "engine process $p did not end within 5 s of SIGTERM"
 		kill -KILL "$p" 2>/dev/null
 	done
+}
+
+vm_quota_cgroup() {
+	local rel d
+	rel=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ || $2 == "" { print $3; exit }' "/proc/$1/cgroup" 2>/dev/null)
+	[[ "$rel" == /cpustress-vm.* ]] || return 0
+	for d in /sys/fs/cgroup/cpu"$rel" /sys/fs/cgroup"$rel" /sys/fs/cgroup/unified"$rel"; do
+		[[ -d "$d" ]] && { echo "$d"; return 0; }
+	done
+}
+
+set_cgroup_quota() {
+	local us
+	us=$(awk -v q="$2" 'BEGIN { printf "%d", q * 100000 + 0.5 }')
+	if [[ -e "$1/cpu.cfs_quota_us" ]]; then
+		echo "$us" >"$1/cpu.cfs_quota_us"
+	else
+		echo "$us 100000" >"$1/cpu.max"
+	fi
 }

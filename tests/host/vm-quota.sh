@@ -72,11 +72,7 @@ fi
 pass "two exporter VMs up side by side, vm2 under --cpu-quota $Q ($((SECONDS - start)) s)"
 
 qpid1=$(cat "$fdir/vm1.qpid") qpid2=$(cat "$fdir/vm2.qpid")
-cgrel=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ || $2 == "" { print $3; exit }' "/proc/$qpid2/cgroup")
-cgdir=
-for d in /sys/fs/cgroup/cpu"$cgrel" /sys/fs/cgroup"$cgrel" /sys/fs/cgroup/unified"$cgrel"; do
-	[[ "$cgrel" == /cpustress-vm.* && -d "$d" ]] && { cgdir=$d; break; }
-done
+cgdir=$(vm_quota_cgroup "$qpid2")
 why="/proc/$qpid2/cgroup: $(tr '\n' ' ' <"/proc/$qpid2/cgroup")"
 check "the capped qemu is in its quota cgroup ($cgdir)" test -n "$cgdir"
 
@@ -100,15 +96,6 @@ snap() {
 	echo "$s"
 }
 
-set_quota() {
-	local us
-	us=$(awk -v q="$1" 'BEGIN { printf "%d", q * 100000 + 0.5 }')
-	if [[ -e "$cgdir/cpu.cfs_quota_us" ]]; then
-		echo "$us" >"$cgdir/cpu.cfs_quota_us"
-	else
-		echo "$us 100000" >"$cgdir/cpu.max"
-	fi
-}
 cpu_rate() { # PID WALL0 CPU0: CPUs used since then
 	awk -v t="$tick" -v w0="$2" -v c0="$3" -v w="$EPOCHREALTIME" \
 		'{ printf "%.3f", (($14 + $15) / t - c0) / (w - w0) }' "/proc/$1/stat"
@@ -128,7 +115,7 @@ if [[ -n "$cgdir" ]] && awk -v p="$pre" -v q="$Q" 'BEGIN { exit !(p < 1.6 * q) }
 	if [[ "$Q2" != "$Q" ]]; then
 		note "the host is busy: quota lowered from $Q to $Q2 CPUs so that it binds"
 		Q=$Q2
-		set_quota "$Q"
+		set_cgroup_quota "$cgdir" "$Q"
 		sleep 2
 	fi
 fi
