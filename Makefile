@@ -24,6 +24,8 @@
 #                   DKMS-built module, purge (tests/package/run)
 #   make check-kernels the core VM tests and the exporter on Debian's cloud
 #                   and rt kernels (docs/testing-vm.md; not part of make check)
+#   make check-fleet   the fleet end to end: exporter VMs, one under a host
+#                   CPU quota, cpustress fleet and Prometheus (docs/testing-vm.md)
 #   make fuzz       the fuzzers (tests/fuzz/), FUZZ_TIME seconds each
 #                   (default 600); make check runs them for 10 s each
 #
@@ -139,7 +141,7 @@ CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS)) $(
 .PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench bench-scale bench-scale-host clean \
 	fuzz fuzz-build \
 	debug-kernel debug-module check-debug check-debug-run deb check-package \
-	check-kernels
+	check-kernels check-fleet
 
 all: module cli
 
@@ -276,6 +278,11 @@ check-debug-run: initramfs debug-module
 check-kernels: deps
 	$(MAKE) cli $(VM_TOOLS)
 	tools/check-kernels
+
+# The fleet end to end on exporter VMs (tests/host/fleet-vm.sh).
+check-fleet: deps
+	$(MAKE) initramfs
+	tests/host/fleet-vm.sh $(BUILD)/vm/initramfs.cpio.gz
 
 vm: deps
 	$(MAKE) initramfs
