@@ -24,14 +24,14 @@ const report = { phase: 'start', error: null, console: [], pageErrors: [], fleet
 const save = () => writeFileSync(opt.report, JSON.stringify(report, null, 1) + '\n');
 const shot = (page, name) => page.screenshot({ path: path.join(opt.shots, name + '.png'), fullPage: true });
 
-let browser;
+let browser, page;
 try {
 	const require = createRequire(path.join(path.resolve(opt['node-dir']), 'package.json'));
 	const { chromium } = require('playwright-core');
 	browser = await chromium.launch({ executablePath: opt.chromium, headless: true,
 		args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
 	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-	const page = await context.newPage();
+	page = await context.newPage();
 	page.on('console', (m) => report.console.push({ type: m.type(), text: m.text(), phase: report.phase }));
 	page.on('pageerror', (e) => report.pageErrors.push(String(e)));
 
@@ -61,9 +61,11 @@ try {
 	await page.fill('#lt-busy', '50,100');
 	await page.fill('#lt-duration', '1');
 	await page.focus('#lt-run');
+	const tRun = Date.now();
 	await page.keyboard.press('Enter');
-	await page.waitForFunction(() => /done|failed/.test(document.getElementById('lt-progress').textContent), null, { timeout: 60000 });
+	await page.waitForFunction(() => /done|failed/.test(document.getElementById('lt-progress').textContent), null, { timeout: 180000 });
 	report.run = await page.textContent('#lt-progress');
+	report.runMs = Date.now() - tRun;
 	await page.waitForFunction((n) => document.querySelectorAll('#hist-table tbody tr').length > n, report.historyBefore, { timeout: 10000 });
 	report.historyAfter = await page.$$eval('#hist-table tbody tr', (rs) => rs.length);
 	report.newest = await page.$eval('#hist-table tbody tr', (r) => r.dataset.key);
@@ -124,6 +126,8 @@ try {
 	report.phase = 'done';
 } catch (e) {
 	report.error = String(e && e.message ? e.message : e);
+	/* What the page said when the step gave up (a load test's progress). */
+	if (page) report.progressAtError = await page.textContent('#lt-progress').catch(() => null);
 } finally {
 	save();
 	if (browser) await browser.close();

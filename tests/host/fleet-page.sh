@@ -95,19 +95,19 @@ check "GET / is web/fleet.html under the strict CSP" \
 
 mkdir -p "$shots"
 rm -f "$shots"/*.png
-timeout 200 node "$root/tests/fleet-page/fleet-page.mjs" --url "$url" --key "$key" \
+timeout 320 node "$root/tests/fleet-page/fleet-page.mjs" --url "$url" --key "$key" \
 	--node-dir "$nodedir" --chromium "$chromium" --shots "$shots" \
 	--report "$tmp/rep.json" --hosts "$(IFS=,; echo "${targets[*]}")" \
 	--kill "${epid[2]}" >"$tmp/node.log" 2>&1
 rep=$tmp/rep.json
 q() { jq -r "$1" "$rep" 2>/dev/null; }
 [[ -s $rep ]] || { fail "the browser script wrote no report: $(tail -3 "$tmp/node.log")"; exit 0; }
-[[ "$(q .error)" == null ]] || echo "# browser script stopped at '$(q .phase)': $(q .error)"
+[[ "$(q .error)" == null ]] || echo "# browser script stopped at '$(q .phase)': $(q .error) (load-test progress: $(q .progressAtError))"
 echo "# fleet rows: $(q '.fleetRows|tostring')"
 check_quiet "Fleet: a running row for every host" \
 	jq -e --argjson n 3 '.fleetRows | length == $n and all(.state | startswith("running"))' "$rep"
 check_quiet "History: results of every host" jq -e '.historyHosts | length == 3' "$rep"
-echo "# load test from the page: $(q .run); newest $(q .newest)"
+echo "# load test from the page: $(q .run) after $(q .runMs) ms; newest $(q .newest)"
 check_quiet "a load test started from the page completes and is the newest in History" \
 	jq -e --arg h "${targets[0]}" '(.run | test("done: maxUnits [0-9]+")) and .historyAfter == .historyBefore + 1 and (.newest | startswith($h + "/"))' "$rep"
 check_quiet "a cost that is not a positive number is refused by the page, naming the result ($(q .badCost))" \
