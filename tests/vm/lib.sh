@@ -20,6 +20,11 @@ unload() { rmmod cpustress 2>/dev/null; true; }
 
 online_cpus() { cat /sys/devices/system/cpu/online; }
 ncpus_online() { grep -c ^processor /proc/cpuinfo; }
+# A CPU number this machine cannot have: one past the last possible CPU.
+no_cpu() {
+	nc_p=$(cat /sys/devices/system/cpu/possible)
+	echo $((${nc_p##*-} + 1))
+}
 cpu_online_list() {
 	for d in /sys/devices/system/cpu/cpu[0-9]*; do
 		n=${d##*cpu}

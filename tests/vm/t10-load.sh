@@ -26,9 +26,7 @@ check "load: read-only files refuse writes" sh -c "! echo 1 > $CS/units_total 2>
 unload
 check "load: rmmod removes sysfs" [ ! -e $CS ]
 
-# A CPU the machine cannot have: one past the last possible CPU.
-possible=$(cat /sys/devices/system/cpu/possible)
-nocpu=$((${possible##*-} + 1))
+nocpu=$(no_cpu)
 for p in busy_pct=0 busy_pct=101 period_ms=5 interval_ms=0 wu_kib=1 wu_spins=0 cpus=$nocpu cpus=1-0 cpus=abc; do
 	if load "$p" 2>/dev/null; then
 		fail "load: insmod $p refused"
