@@ -14,6 +14,8 @@
 #                   and bench/results.md (not part of make check)
 #   make bench-scale   the scale benchmarks: bench/scale.md (not part of
 #                   make check)
+#   make bench-scale-vm  the test VM at 16 and 64 vCPUs: the core VM tests
+#                   and bench/scale-vm.md (not part of make check)
 #   make debug-kernel  build the debug test kernel (lockdep, KASAN, kmemleak,
 #                   UBSAN, ...) once per machine, cached outside the tree
 #   make check-debug   the VM tests on the debug kernel, with a kmemleak scan
@@ -138,7 +140,7 @@ CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS)) $(
 
 # The rules made by $(eval) above come first: name the default goal.
 .DEFAULT_GOAL := all
-.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench bench-scale bench-scale-host clean \
+.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench bench-scale bench-scale-vm bench-scale-host clean \
 	fuzz fuzz-build \
 	debug-kernel debug-module check-debug check-debug-run deb check-package \
 	check-kernels check-fleet
@@ -338,6 +340,10 @@ bench-scale-host: $(BUILD)/bench/render-bench $(BUILD)/bench/serve-bench
 
 bench-scale: cli bench-scale-host
 	tools/bench/scale
+
+bench-scale-vm: deps
+	$(MAKE) initramfs
+	tools/bench/scale-vm
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
