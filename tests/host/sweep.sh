@@ -40,13 +40,18 @@ check "JSON extension: complete, user engine, work-unit parameters" \
 # Each level is its own window and the host's speed moves between windows,
 # so the levels' units are not compared with each other. Within a level,
 # the threads' time is accounted: units/s x the median unit time is the
-# share of the CPUs they ran, and with the run-queue wait it makes the
-# busy share (the duty is of wall time): from 10 points under it (units
-# slower than the median) to 25 over (the wait of each wake-up, 5-8
-# points at 30 % with stress-ng on the host). Work not paced by the level
-# (about +60 at 30 %), or not counted, breaks it.
-check "JSON: each level's running share + wait is its busy share, -10..+25 points" \
-	jqe '[.cpustress.levels[]|(.workUnits*.p50Us/1e4/.cpus+.waitPct-.busyAchievedPct)|(. > -10 and . < 25)]|all' "$tmp/r.json"
+# share of the CPUs they ran, and with the run-queue wait and the steal it
+# makes the busy share (the duty is of wall time). As a ratio to the busy
+# share: from 0.7 (units slower than the median: a noisy host's
+# interrupted units put the mean over the median; a noisy CI run failed
+# the older -10..+25-point rule, which did not print its values) to 1.6
+# (the median is its histogram bucket's upper edge, up to 12.5 % high,
+# plus the wait of each wake-up, 5-8 points at 30 % with stress-ng on the
+# host). Work not paced by the level (about 3.0 at 30 %), or not counted
+# (about 0), breaks it.
+acct=$(jq -r '[.cpustress.levels[]|((.workUnits*.p50Us/1e4/.cpus+.waitPct+.stealPct)/.busyAchievedPct*100|round/100)]|map(tostring)|join(" ")' "$tmp/r.json")
+check "JSON: each level's running share + wait + steal is its busy share x 0.7..1.6 ($acct)" \
+	jqe '[.cpustress.levels[]|((.workUnits*.p50Us/1e4/.cpus+.waitPct+.stealPct)/.busyAchievedPct)|(. > 0.7 and . < 1.6)]|all' "$tmp/r.json"
 check "JSON: achieved busy within 5 points of 30 and 100" \
 	jqe '[.cpustress.levels[]|(.busyAchievedPct-.busyTargetPct)|fabs<5]|all' "$tmp/r.json"
 check "summary on stdout with both levels" \
