@@ -140,7 +140,7 @@ CLI_CFLAGS = $(CFLAGS_HOST) -pthread $(shell pkg-config --cflags $(CLI_PKGS)) $(
 
 # The rules made by $(eval) above come first: name the default goal.
 .DEFAULT_GOAL := all
-.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench bench-scale bench-scale-vm bench-scale-host clean \
+.PHONY: all module cli vm-module deps check check-run unit lint vm demo initramfs bench bench-scale bench-scale-vm bench-scale-host bench-sweep clean \
 	fuzz fuzz-build \
 	debug-kernel debug-module check-debug check-debug-run deb check-package \
 	check-kernels check-fleet
@@ -303,6 +303,14 @@ $(BUILD)/bench/csbench: tools/bench/csbench.c $(SHARED_HDRS)
 bench: deps
 	$(MAKE) vm-module cli $(BUILD)/bench/csbench
 	tools/bench/run
+	$(MAKE) bench-sweep
+
+# The sweep's repeatability (tools/vm/sweep-repeat): the demo's two sweeps
+# SWEEP_N times in the VM, checked, and bench/sweep-repeat.md.
+SWEEP_N ?= 5
+bench-sweep: vm-module cli
+	tools/vm/sweep-repeat -n $(SWEEP_N) -o $(BUILD)/sweep-repeat; rc=$$?; \
+	cp $(BUILD)/sweep-repeat/repeatability.md bench/sweep-repeat.md && exit $$rc
 
 # The Debian packages, built out of tree: a copy of the files git knows
 # (committed or not, ignored ones left out) in build/deb/cpustress-VERSION,
