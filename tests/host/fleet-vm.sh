@@ -17,9 +17,11 @@
 #      - a target that accepts and never answers shows `down` in the first
 #        round, and that round comes within the poll time limit;
 #   2. two idle exporter VMs (2 vCPUs each, no load until a load test):
-#      `cpustress fleet loadtest` one at a time, then --together: each
-#      host's maxUnits together relative to alone (two 2-vCPU VMs on 2
-#      host cores: about 0.5), and what the host gave each qemu meanwhile.
+#      `cpustress fleet loadtest` one at a time, then --together: the two
+#      sweeps overlap in time, and each host's maxUnits together relative
+#      to alone follows the CPU the host gave its qemu together relative
+#      to alone (two 2-vCPU VMs on 2 idle host cores: both about 0.5; on
+#      a busy host the host's share decides, not fairness).
 #   tests/host/fleet-vm.sh [INITRAMFS]   (default build/vm/initramfs.cpio.gz)
 # Needs root (cgroups), qemu-system-x86, curl, jq, python3, prometheus.
 # About 6 minutes on an idle 2-core host; `make check-fleet`. Boot it under
@@ -314,7 +316,9 @@ if ! up "$f2" --smp 2 --idle 2; then
 fi
 pass "two idle 2-vCPU exporter VMs up ($((SECONDS - start)) s)"
 qp=("" "$(cat "$f2/vm1.qpid")" "$(cat "$f2/vm2.qpid")")
-plan=(--busy "50,100" --duration 3 --warmup 1)
+# One level, 100 %: the host CPU of the whole load test is then that of
+# the level maxUnits comes from (at 50 % two 2-vCPU VMs fit 2 cores).
+plan=(--busy 100 --duration 3 --warmup 1)
 # lt NAME ARGS...: a fleet load test (ARGS: the targets, options) into
 # $tmp/NAME; notes the CPU each qemu got meanwhile.
 lt() {
@@ -331,28 +335,53 @@ lt() {
 	note "$name: host CPU per second of each qemu meanwhile: vm1 ${ltcpu[0]}, vm2 ${ltcpu[1]}"
 }
 cpu_alone=()
+units_alone=()
 for i in 1 2; do
 	lt "alone$i" "127.0.0.1:$(port "$f2" "$i")"
 	why="$(tail -c 300 "$tmp/alone$i.out")"
 	check "fleet loadtest of vm$i alone, vm$((3 - i)) idle: exit 0 ($rc)" test "$rc" = 0
 	cpu_alone[i]=${ltcpu[i - 1]}
+	# Alone, the host is the only one of its name: DIR/127.0.0.1.json.
+	units_alone[i]=$(jq -r '.maxUnits' "$tmp/alone$i"/*.json 2>/dev/null)
 done
 lt together --together --targets "$f2/targets.json"
 why="$(tail -c 300 "$tmp/together.out")"
 check "fleet loadtest --together: exit 0 ($rc)" test "$rc" = 0
+# Ground truth is what the host gave, not fairness: on a busy host one
+# qemu may get as much together as alone (a noisy CI run: 1.07). The
+# guest's ratio is checked against the host's: per VM within a factor 2
+# (beside stress-ng one VM did 0.68 as much work per host CPU second
+# together as alone, switched in and out among five threads on two
+# cores), the two VMs' sum within a factor 1.5 (the host's speed, which
+# moves between the two windows and is not in its CPU time).
+# within R F: R (a ratio of ratios) lies within a factor F of 1.
+within() { awk -v r="$1" -v f="$2" 'BEGIN { exit !(r > 0 && r > 1 / f && r < f) }'; }
+sa=0 st=0 ca=0 ct=0
 for i in 1 2; do
-	f=127.0.0.1_$(port "$f2" "$i").json
-	# Alone, the host is the only one of its name: DIR/127.0.0.1.json.
-	a=$(jq -r '.maxUnits' "$tmp/alone$i"/*.json 2>/dev/null)
-	b=$(jq -r '.maxUnits' "$tmp/together/$f" 2>/dev/null)
+	a=${units_alone[i]}
+	b=$(jq -r '.maxUnits' "$tmp/together/127.0.0.1_$(port "$f2" "$i").json" 2>/dev/null)
 	rel=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
 	crel=$(awk -v a="${cpu_alone[i]}" -v b="${ltcpu[i - 1]}" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
 	note "vm$i maxUnits alone $a, together $b: $rel of alone (host CPU alone ${cpu_alone[i]}, together ${ltcpu[i - 1]}: $crel)"
-	# About 0.5 on an idle host; less clear on a busy one, where alone
-	# already gets less than the 2 host cores: only "clearly less" is checked.
-	check "vm$i together does clearly less than alone ($rel; two 2-vCPU VMs on 2 host cores)" \
-		awk -v r="$rel" 'BEGIN { exit !(r > 0.2 && r < 0.9) }'
+	why="guest $rel, host $crel"
+	check "vm$i together/alone follows the host CPU it got together/alone within a factor 2 ($rel vs $crel)" \
+		within "$(awk -v r="$rel" -v c="$crel" 'BEGIN { print (c > 0 ? r / c : 0) }')" 2
+	read -r sa st ca ct < <(awk -v a="$a" -v b="$b" -v c="${cpu_alone[i]}" -v d="${ltcpu[i - 1]}" \
+		-v s="$sa $st $ca $ct" 'BEGIN { split(s, x); print x[1] + a, x[2] + b, x[3] + c, x[4] + d }')
 done
+rel=$(awk -v a="$sa" -v b="$st" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
+crel=$(awk -v a="$ca" -v b="$ct" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
+why="guest $rel, host $crel"
+check "the two VMs' maxUnits together/alone follows their host CPU within a factor 1.5 ($rel vs $crel)" \
+	within "$(awk -v r="$rel" -v c="$crel" 'BEGIN { print (c > 0 ? r / c : 0) }')" 1.5
+tj=("$tmp/together/127.0.0.1_$(port "$f2" 1).json" "$tmp/together/127.0.0.1_$(port "$f2" 2).json")
+ts=$(jq -rs 'map(.timestamp) | "\(.[0]) \(.[1])"' "${tj[@]}" 2>/dev/null)
+te=$(jq -rs 'map([.cpustress.runs[]?.ts] | max) | "\(.[0]) \(.[1])"' "${tj[@]}" 2>/dev/null)
+why="started $ts, ended $te (guest clocks, s)"
+check "--together: the two sweeps start within 2 s and each starts before the other ends" \
+	awk -v s="$ts" -v e="$te" 'BEGIN { split(s, a); split(e, b);
+		d = a[1] - a[2]; if (d < 0) d = -d;
+		exit !(d <= 2 && a[1] < b[2] && a[2] < b[1]) }'
 grep -E '^(127.0.0.1|host|price)' "$tmp/together.out" | sed 's/^/# /'
 down "$f2" 2
 
