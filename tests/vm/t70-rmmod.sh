@@ -12,7 +12,11 @@ sleep 2
 t0=$(now_ms)
 rmmod cpustress
 t1=$(now_ms)
-check "rmmod: during a 100 % run returns within 1 s ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 1000 ]
+# Within 1 s is a latency bound: with 16 emulated vCPUs on 2 host cores
+# (make bench-scale-vm, timing=off) it took 1470 ms, which measures the
+# host. Returning at all, within 10 s, is checked everywhere.
+timed_check "rmmod: during a 100 % run returns within 1 s ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 1000 ]
+check "rmmod: during a 100 % run returns within 10 s ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 10000 ]
 check "rmmod: no thread, sysfs, /proc entry or module left" leftovers
 
 i=0
