@@ -4,7 +4,7 @@ def f: if . == null then "–" else tostring end;
 def r: if . == null then "–" else "\(.)x" end;
 "# The test VM at many vCPUs (`make bench-scale-vm`)",
 "",
-"\(.date), guest kernel \(.guestKernel), \(.qemu), software emulation (TCG) on \(.hostCpus) host cores.",
+"Written \(.date) from bench/scale-vm-raw.txt; guest kernel \(.guestKernel), \(.qemu), software emulation (TCG) on \(.hostCpus) host cores.",
 "Each figure also per CPU, and that per-CPU figure relative to the \(.counts[0].ncpus)-CPU one (`rel`): 1x is linear growth, above 1 faster than linear.",
 "Times are the guest's wall clock: with \(.counts[-1].ncpus) vCPUs on \(.hostCpus) host cores each vCPU runs a small share of the time, so they are upper bounds, and only their growth is compared.",
 "",
@@ -16,8 +16,8 @@ def r: if . == null then "–" else "\(.)x" end;
 "Memory: the kernel's Slab, KernelStack, VmallocUsed and Percpu counters while the load runs, less before insmod; the work unit's buffer is \(.counts[0].memory.workUnitKiBPerCpu | f) KiB per CPU by design.",
 "Sampler: median time of `cs_sampler_fn` over 11 s, from the workqueue's `workqueue_execute_start`/`_end` trace events. GET_STATS: a `cpustress status --json` (one GET_STATS dump) beside a bare `cpustress --version`, 20 each, the mean; on 64 emulated vCPUs even the bare process takes seconds, so these measure the emulator more than the dump (the renderers alone: bench/scale.md). Exporter: its CPU time over 10 s without a scrape, per collector poll (one GET_STATS, one render).",
 "",
-"| CPUs | boot and run (s) | sampler calls | sampler max | rmmod during the run | a scrape of the cached /metrics |",
-"|---:|---:|---:|---:|---:|---:|",
-(.counts[] | "| \(.ncpus) | \(.bootSecs | f) | \(.sampler.calls | f) | \(.sampler.maxUs | f) µs | \(.rmmodMs | f) ms | \(.metrics.scrapeUs | f) µs |"),
+"| CPUs | run on | boot and run (s) | sampler calls | sampler max | rmmod during the run | a scrape of the cached /metrics |",
+"|---:|---:|---:|---:|---:|---:|---:|",
+(.counts[] | "| \(.ncpus) | \(.day // "?") | \(.bootSecs | f) | \(.sampler.calls | f) | \(.sampler.maxUs | f) µs | \(.rmmodMs | f) ms | \(.metrics.scrapeUs | f) µs |"),
 "",
-(if .core then "Core VM tests at \(.core.ncpus) vCPUs: exit status \(.core.rc), \(.core.secs) s (`build/bench/scale-vm/core\(.core.ncpus).log`)." else empty end)
+(if .core then "Core VM tests at \(.core.ncpus) vCPUs: exit status \(.core.rc), \(.core.secs) s\(if .core.day then ", run on \(.core.day)" else "" end) (`build/bench/scale-vm/core\(.core.ncpus).log`)." else empty end)

@@ -25,6 +25,7 @@ def per($n): if . == null then null else (. / $n * 100 | round / 100) end;
    | {
        ncpus: $n,
        bootSecs: $bt.secs,
+       day: $bt.day,
        memory: {
          moduleBytes: $m.modsize,
          kernelKiBLoaded: (if $b and $l then kib($l) - kib($b) else null end),
