@@ -16,6 +16,28 @@ jtop() { sed -n "s/^  \"$1\": \([-0-9.e+]*\|null\),\{0,1\}$/\1/p" "$2"; }
 nok() { cat "$1" 2>/dev/null | grep -c '"status": "ok"'; }
 # jstr KEY FILE: the first string under KEY.
 jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\",\{0,1\}$/\1/p" "$2" | head -1; }
+# paced FILE: per (level, run) row of the file's runs[] array, one line
+# "level ratio": units/s x p50 / (CPUs x achieved busy), all four from
+# that row's own window (null metrics, a row that is not ok, give -1);
+# then one line per level "level median-ratio", the median over its runs.
+# A level's workUnits is the median over runs and its p50 comes from all
+# runs' histogram, so they are from different windows and not multiplied.
+paced() {
+	sed -n '/^ *"runs": \[$/,/^ *\],\{0,1\}$/p' "$1" > /tmp/runs.part
+	for k in level cpus units_per_sec p50_us busy_achieved_pct; do
+		jnums $k /tmp/runs.part > /tmp/runs.$k
+	done
+	paste /tmp/runs.level /tmp/runs.cpus /tmp/runs.units_per_sec \
+		/tmp/runs.p50_us /tmp/runs.busy_achieved_pct | awk '{
+		ok = $2 > 0 && $5 > 0 && $3 != "null" && $4 != "null"
+		printf "%s %.3f\n", $1, (ok ? $3 * $4 / (1e4 * $2 * $5) : -1) }' \
+		> /tmp/paced.rows
+	sort -k1,1n -k2,2n /tmp/paced.rows | awk '
+		function out() { if (m) printf "%s %.3f\n", l, (m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2) }
+		$1 != l { out(); l = $1; m = 0 }
+		{ v[++m] = $2 }
+		END { out() }'
+}
 
 load
 check "sweep: module idle before the sweeps" [ "$(cat $CS/running)" = 0 ]
@@ -48,21 +70,25 @@ echo "# sweep: workUnits by level: $(tr '\n' ' ' < /tmp/units)"
 # Each level is its own window, and the machine under the VM changes speed
 # by 5-35 % from one window to the next (busy 100 read 728 units/s after
 # 847 at busy 70 in one run), so levels are not compared with each other.
-# Within a level's window, its work must be its busy time in units: units
-# per second times the median unit time is the busy share of the CPUs,
-# about busyAchievedPct. A slower host makes fewer, longer units, the same
-# product. Below 1 by the host's share of the vCPU during the busy part,
-# which the guest cannot see under TCG (a unit the host preempted is long,
-# the median unit is not), and the histogram's buckets are 12.5 % wide:
-# 0.2..1.25. Work not paced by the level (10x at busy 10), or not counted,
-# breaks it.
-jnums p50Us /tmp/busy.json | head -10 > /tmp/p50
+# Each run of a level is a window of its own (paced: every factor from the
+# run's own row). In it, units per second times the mean unit time is the
+# share of the window spent in units, at most the busy share
+# (busyAchievedPct; both are wall time in the worker). The file gives the
+# median unit time, not the mean, and a median is at most twice the mean
+# (Markov): the host can make most units of a window long and a few short
+# (it took the vCPU for most of it); one window read 1.40 beside a noisy
+# neighbour. With the histogram's 12.5 % buckets the product is at
+# most 2.25 x the busy share. It is below 1 by the host's share of the vCPU
+# during the busy part, which the guest cannot see under TCG (a unit the
+# host preempted is long, the median unit is not): 0.2 (0.49 was the
+# lowest window seen). The check takes each level's median over its runs.
+# Work not paced by the level (10x at busy 10), or not counted, breaks it.
+paced /tmp/busy.json > /tmp/paced
+echo "# sweep: units/s x p50 / busy time, by (level, run): $(awk '{ printf "%s:%s ", $1, $2 }' /tmp/paced.rows)"
+echo "# sweep: the same, median over runs, by level: $(awk '{ printf "%s:%s ", $1, $2 }' /tmp/paced)"
+timed_check "sweep: each level's units/s x unit time matches its busy share (0.2..2.25)" \
+	awk '$2 < 0.2 || $2 > 2.25 { bad = 1 } END { exit bad || NR != 10 }' /tmp/paced
 jnums busyAchievedPct /tmp/busy.json > /tmp/achieved
-paste /tmp/levels /tmp/units /tmp/p50 /tmp/achieved | awk -v n="$n" '{
-	printf "%s %.3f\n", $1, ($4 > 0 ? $2 * $3 / (1e4 * n * $4) : -1) }' > /tmp/paced
-echo "# sweep: units/s x p50 / busy time, by level: $(awk '{ printf "%s:%s ", $1, $2 }' /tmp/paced)"
-timed_check "sweep: each level's units/s x unit time matches its busy share (0.2..1.25)" \
-	awk '$2 < 0.2 || $2 > 1.25 { bad = 1 } END { exit bad || NR != 10 }' /tmp/paced
 max=$(jnums maxUnits /tmp/busy.json)
 check "sweep: maxUnits ($max) is the largest level's workUnits" \
 	[ "$(sort -n /tmp/units | tail -1)" = "$max" ]
@@ -90,17 +116,13 @@ un=$(jnums unitsPerSecCorrected /tmp/cpus.json | sed -n ${n}p)
 check "sweep: efficiency at $n CPUs ($e) is $un / ($n x $u1)" \
 	fcmp "$e - $un / ($n * $u1) <= 0.005 && $un / ($n * $u1) - $e <= 0.005"
 # Efficiency compares levels measured in different windows, so it is only
-# shown; each level's own numbers must agree within its window, as above
+# shown; each run's own numbers must agree within its window, as above
 # (busy 100 on every loaded CPU).
-jnums cpus /tmp/cpus.json | head -n $n > /tmp/ncpu
-jnums workUnits /tmp/cpus.json | head -n $n > /tmp/cunits
-jnums p50Us /tmp/cpus.json | head -n $n > /tmp/cp50
-jnums busyAchievedPct /tmp/cpus.json | head -n $n > /tmp/cach
-paste /tmp/ncpu /tmp/cunits /tmp/cp50 /tmp/cach | awk '{
-	printf "%s %.3f\n", $1, ($4 > 0 && $1 > 0 ? $2 * $3 / (1e4 * $1 * $4) : -1) }' > /tmp/cpaced
-echo "# sweep: units/s x p50 / busy time, by CPU count: $(awk '{ printf "%s:%s ", $1, $2 }' /tmp/cpaced)"
-timed_check "sweep: each CPU count's units/s x unit time matches its busy share (0.2..1.25)" \
-	awk '$2 < 0.2 || $2 > 1.25 { bad = 1 } END { exit bad || NR != '$n' }' /tmp/cpaced
+paced /tmp/cpus.json > /tmp/cpaced
+echo "# sweep: units/s x p50 / busy time, by (CPU count, run): $(awk '{ printf "%s:%s ", $1, $2 }' /tmp/paced.rows)"
+echo "# sweep: the same, median over runs, by CPU count: $(awk '{ printf "%s:%s ", $1, $2 }' /tmp/cpaced)"
+timed_check "sweep: each CPU count's units/s x unit time matches its busy share (0.2..2.25)" \
+	awk '$2 < 0.2 || $2 > 2.25 { bad = 1 } END { exit bad || NR != '$n' }' /tmp/cpaced
 check "sweep: the summary names the knee and the 50-75 % advice" \
 	sh -c "grep -q 'knee' /tmp/cpus.out && grep -q '50-75' /tmp/cpus.out"
 
