@@ -386,10 +386,28 @@ static const char stats_down[] =
 	"{\"hostname\":\"h\",\"up\":false,\"error\":\"module unloaded\",\"running\":false,"
 	"\"opsPerSec\":0,\"sampleSeq\":0,\"cpus\":[]}";
 
+#define STATS_RECENT(cpu0) \
+	"{\"hostname\":\"h\",\"up\":true,\"running\":true,\"opsPerSec\":3000," \
+	"\"sampleSeq\":7,\"cpus\":[{\"cpu\":0,\"state\":\"running\",\"opsPerSec\":1000," \
+	"\"recent\":" cpu0 ",\"stealPct\":0,\"waitPct\":0}," \
+	"{\"cpu\":1,\"state\":\"running\",\"opsPerSec\":2000,\"recent\":null," \
+	"\"stealPct\":0,\"waitPct\":0}]}"
+
+static const char stats_recent[] =
+	STATS_RECENT("{\"n\":30,\"medianOpsPerSec\":400,\"p10OpsPerSec\":300,"
+		     "\"p90OpsPerSec\":500,\"spreadPct\":25}");
+static const char stats_recent_fmt[] = STATS_RECENT("%s");
+static const char *const recent_bad[] = {
+	"{\"n\":30}", "{\"n\":0,\"medianOpsPerSec\":1}",
+	"{\"n\":3,\"medianOpsPerSec\":-1}", "{\"n\":3,\"medianOpsPerSec\":\"1\"}",
+	"[]", "7",
+};
+
 static void test_stats_parse(void **state)
 {
 	struct cs_fleet_stats st;
-	char err[256] = "";
+	char err[256] = "", buf[1024];
+	size_t i;
 
 	(void)state;
 	assert_int_equal(cs_fleet_stats_parse(stats_ok, strlen(stats_ok), &st,
@@ -401,6 +419,20 @@ static void test_stats_parse(void **state)
 	assert_true(fabs(st.steal - 0.12) < 1e-9);	/* idle CPUs do not count */
 	assert_true(fabs(st.wait - 0.30) < 1e-9);
 	assert_int_equal(st.seq, 7);
+
+	/* A CPU's recent median stands for its rate; a CPU without one keeps its 1-s rate. */
+	assert_int_equal(cs_fleet_stats_parse(stats_recent, strlen(stats_recent),
+					      &st, err, sizeof(err)), 0);
+	assert_int_equal(st.loaded, 2);
+	assert_true(fabs(st.per_cpu - (400 + 2000) / 2.0) < 1e-9);
+	assert_true(fabs(st.ops - 3000) < 1e-9);	/* the total stays the exporter's */
+	for (i = 0; i < sizeof(recent_bad) / sizeof(recent_bad[0]); i++) {
+		snprintf(buf, sizeof(buf), stats_recent_fmt, recent_bad[i]);
+		err[0] = 0;
+		assert_int_equal(cs_fleet_stats_parse(buf, strlen(buf), &st, err,
+						      sizeof(err)), -EPROTO);
+		assert_non_null(strstr(err, "\"recent\" is neither null nor"));
+	}
 
 	assert_int_equal(cs_fleet_stats_parse("[1]", 3, &st, err, sizeof(err)),
 			 -EPROTO);

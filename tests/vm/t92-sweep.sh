@@ -16,10 +16,11 @@ jtop() { sed -n "s/^  \"$1\": \([-0-9.e+]*\|null\),\{0,1\}$/\1/p" "$2"; }
 nok() { cat "$1" 2>/dev/null | grep -c '"status": "ok"'; }
 # jstr KEY FILE: the first string under KEY.
 jstr() { sed -n "s/^ *\"$1\": \"\([^\"]*\)\",\{0,1\}$/\1/p" "$2" | head -1; }
-# paced FILE: per (level, run) row of the file's runs[] array, one line
-# "level ratio": units/s x p50 / (CPUs x achieved busy), all four from
-# that row's own window (null metrics, a row that is not ok, give -1);
-# then one line per level "level median-ratio", the median over its runs.
+# paced FILE: for each (level, run) row of the file's runs[] array, the
+# line "level ratio" into /tmp/paced.rows: units/s x p50 / (CPUs x
+# achieved busy), all four from that row's own window (-1 for a row
+# without them, and that -1 takes part in its level's median); on stdout
+# one line per level "level median-ratio", the median over its runs.
 # A level's workUnits is the median over runs and its p50 comes from all
 # runs' histogram, so they are from different windows and not multiplied.
 paced() {

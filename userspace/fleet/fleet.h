@@ -160,7 +160,8 @@ enum cs_fleet_state {
  * @ncpus: CPUs online
  * @loaded: CPUs whose worker runs
  * @ops: work units per second, all CPUs (the /cpu-perf number)
- * @per_cpu: work units per second per loaded CPU
+ * @per_cpu: work units per second per loaded CPU, each CPU's the median
+ *	of its recent rates (its newest 1-s rate while it has none)
  * @steal: the largest steal share of a loaded CPU, 0..1
  * @wait: the largest run-queue wait share of a loaded CPU, 0..1
  * @loadtest: a load test runs on it

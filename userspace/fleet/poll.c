@@ -31,6 +31,24 @@ static bool get_num(json_t *o, const char *key, double *out)
 	return *out >= 0 && *out < 1e18;
 }
 
+/*
+ * A CPU's rate for the verdict: the median of its recent samples when it
+ * has them (docs/metrics.md, "recent"), else its newest 1-s rate. A 1-s
+ * rate of a guest on a busy host moves by a third from one second to the
+ * next; the median of its newest CS_RECENT_MAX samples does not, so a host at
+ * half the fleet's rate reads half in every poll.
+ */
+static bool get_rate(json_t *c, double *out)
+{
+	json_t *recent = json_object_get(c, "recent");
+	double n;
+
+	if (!recent || json_is_null(recent))
+		return get_num(c, "opsPerSec", out);
+	return json_is_object(recent) && get_num(recent, "n", &n) && n >= 1 &&
+	       get_num(recent, "medianOpsPerSec", out);
+}
+
 /* Each loaded CPU: its rate, and the largest steal and wait shares. */
 static int parse_cpus(json_t *cpus, struct cs_fleet_stats *st, char *err,
 		      size_t errlen)
@@ -50,6 +68,8 @@ static int parse_cpus(json_t *cpus, struct cs_fleet_stats *st, char *err,
 		    !get_num(c, "waitPct", &wait) || steal > 100 ||
 		    wait > 100)
 			return bad(err, errlen, "has a CPU without state, opsPerSec, stealPct and waitPct");
+		if (!get_rate(c, &ops))
+			return bad(err, errlen, "has a CPU whose \"recent\" is neither null nor n and medianOpsPerSec");
 		if (strcmp(state, "running"))
 			continue;
 		st->loaded++;
